@@ -1,0 +1,27 @@
+using OdooLatencyProxy.Forwarding;
+
+namespace OdooLatencyProxy.Admission;
+
+/// <summary>The admission pools of the proxy, and their live numbers for telemetry and the admin API.</summary>
+public sealed class WorkerPools
+{
+    /// <summary>Creates the pool for the Odoo HTTP workers described by <paramref name="topology"/>.</summary>
+    public WorkerPools(ProxyTopology topology, Configuration.ProxyOptions options, TimeProvider time)
+    {
+        Workers = new WorkerPool(
+            ProxyTopology.WorkersCluster,
+            topology.WorkerDestinations.ToDictionary(ProxyTopology.DestinationId, d => d.Workers),
+            options.MaxQueueLength,
+            options.MaxQueueWait,
+            time);
+    }
+
+    /// <summary>The pool of Odoo HTTP workers.</summary>
+    public WorkerPool Workers { get; }
+
+    /// <summary>The pool for a YARP cluster, or null when the cluster is not admission-controlled.</summary>
+    public WorkerPool? ForCluster(string clusterId) => clusterId == Workers.Name ? Workers : null;
+
+    /// <summary>Live numbers of every pool.</summary>
+    public IReadOnlyList<WorkerPoolSnapshot> Snapshot() => [Workers.Snapshot()];
+}

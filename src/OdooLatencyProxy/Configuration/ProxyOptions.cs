@@ -1,0 +1,77 @@
+namespace OdooLatencyProxy.Configuration;
+
+/// <summary>Settings of the proxy, bound from the <c>Proxy</c> configuration section.</summary>
+public sealed record ProxyOptions
+{
+    /// <summary>Configuration section the options bind from.</summary>
+    public const string Section = "Proxy";
+
+    /// <summary>Public listener for Odoo traffic. Default <c>http://0.0.0.0:8080</c>.</summary>
+    public string Listen { get; init; } = "http://0.0.0.0:8080";
+
+    /// <summary>Admin listener (health, metrics, status). Default <c>http://127.0.0.1:9090</c>: loopback only.</summary>
+    public string AdminListen { get; init; } = "http://127.0.0.1:9090";
+
+    /// <summary>Odoo HTTP worker destinations (<c>URL</c> or <c>URL;workers=N</c>). Default <c>http://127.0.0.1:8069</c>.</summary>
+    public IReadOnlyList<string> Upstreams { get; init; } = ["http://127.0.0.1:8069"];
+
+    /// <summary>Odoo gevent destinations for <c>/websocket</c> and <c>/longpolling/*</c>. Default <c>http://127.0.0.1:8072</c>.</summary>
+    public IReadOnlyList<string> GeventUpstreams { get; init; } = ["http://127.0.0.1:8072"];
+
+    /// <summary>Odoo workers per HTTP destination, the admission limit. Default 0: not limited, only counted.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Longest admission queue per pool before 503. Default 0: unbounded.</summary>
+    public int MaxQueueLength { get; init; }
+
+    /// <summary>Longest wait in the admission queue before 503. Default: none (bounded by <see cref="Timeout"/>).</summary>
+    public TimeSpan? MaxQueueWait { get; init; }
+
+    /// <summary>Seconds announced in <c>Retry-After</c> when the queue rejects a request. Default 5.</summary>
+    public int RetryAfterSeconds { get; init; } = 5;
+
+    /// <summary>Upstream inactivity timeout, nginx's proxy_read/send_timeout in Odoo's deployment. Default 720 s.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(720);
+
+    /// <summary>Idle time after which a websocket is closed. Default: <see cref="Timeout"/>; never YARP's 100 s.</summary>
+    public TimeSpan? WebSocketIdleTimeout { get; init; }
+
+    /// <summary>Largest request body accepted (413 above). Default 128 MiB, like Odoo 17+.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>Read the whole request body before taking a worker (nginx proxy_request_buffering). Default true.</summary>
+    public bool RequestBuffering { get; init; } = true;
+
+    /// <summary>Drain the upstream response at upstream speed before the client reads it (nginx proxy_buffering). Default true.</summary>
+    public bool ResponseBuffering { get; init; } = true;
+
+    /// <summary>Bytes of a buffered body kept in memory before spilling to a temp file. Default 1 MiB.</summary>
+    public int BufferMemoryBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Largest response buffered in a temp file; larger ones stream (nginx proxy_max_temp_file_size). Default 1 GiB.</summary>
+    public long MaxResponseBufferBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>Folder for buffer temp files, always deleted after use. Default: the system temp folder.</summary>
+    public string? TempDirectory { get; init; }
+
+    /// <summary>Interval of the active health probe on <c>/web/health</c>. Default 15 s.</summary>
+    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Time a health probe may take; generous because probes wait for a free Odoo worker. Default 10 s.</summary>
+    public TimeSpan HealthCheckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Consecutive failed probes that take a destination out. Default 3.</summary>
+    public int HealthCheckFailureThreshold { get; init; } = 3;
+
+    /// <summary>Addresses (IP or CIDR) of TLS fronts whose X-Forwarded-Proto/Host are kept. Default none.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
+    /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Run in front of a built-in Odoo simulator with a light traffic source. Default false.</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>The websocket idle timeout in force.</summary>
+    public TimeSpan EffectiveWebSocketIdleTimeout => WebSocketIdleTimeout ?? Timeout;
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Telemetry;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace OdooLatencyProxy.Forwarding;
+
+/// <summary>
+/// The proxy's steps inside YARP's pipeline, in order: record, buffer the request body, take a worker
+/// (or queue for one), forward, give the worker back. Load balancing is admission's choice of destination.
+/// </summary>
+internal sealed partial class ProxyPipeline(
+    WorkerPools pools, RequestBuffering buffering, ProxyOptions options, TimeProvider time, ILogger<ProxyPipeline> logger)
+{
+    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var record = new RequestRecord { StartedAt = time.GetTimestamp() };
+        context.Features.Set(record);
+        var proxy = context.GetReverseProxyFeature();
+        var pool = pools.ForCluster(proxy.Cluster.Config.ClusterId);
+        try
+        {
+            if (pool is null)
+            {
+                await next(); // Websockets and long polling: the gevent port, not counted against workers.
+                return;
+            }
+            if (!await buffering.BufferAsync(context, record)) return;
+            await ForwardWithWorkerAsync(context, proxy, pool, record, next);
+        }
+        finally
+        {
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var totalMs = time.GetElapsedTime(record.StartedAt).TotalMilliseconds;
+                LogCompleted(logger, context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode,
+                    record.Destination ?? "-", record.QueueWait.TotalMilliseconds, totalMs);
+            }
+        }
+    }
+
+    private async Task ForwardWithWorkerAsync(HttpContext context, IReverseProxyFeature proxy, WorkerPool pool, RequestRecord record, Func<Task> next)
+    {
+        var available = proxy.AvailableDestinations;
+        if (available.Count == 0)
+        {
+            await next(); // YARP answers 503: no destination configured.
+            return;
+        }
+        var candidates = new string[available.Count];
+        for (var i = 0; i < candidates.Length; i++) candidates[i] = available[i].DestinationId;
+
+        record.Pool = pool.Name;
+        var admission = await pool.AcquireAsync(candidates, context.RequestAborted);
+        record.QueueWait = admission.QueueWait;
+        if (admission.Lease is not { } lease)
+        {
+            record.Rejection = admission.Rejection;
+            if (admission.Rejection == AdmissionRejection.ClientAborted) return;
+            LogRejected(logger, admission.Rejection, admission.QueueWait.TotalMilliseconds);
+            context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await RequestBuffering.RespondAsync(context, StatusCodes.Status503ServiceUnavailable,
+                admission.Rejection == AdmissionRejection.QueueFull
+                    ? "All Odoo workers are busy and the queue is full; retry later.\n"
+                    : "No Odoo worker became free in time; retry later.\n");
+            return;
+        }
+
+        record.Lease = lease;
+        record.Destination = lease.Destination;
+        foreach (var destination in available)
+        {
+            if (destination.DestinationId == lease.Destination)
+            {
+                proxy.AvailableDestinations = destination;
+                break;
+            }
+        }
+        try
+        {
+            record.UpstreamStartedAt = time.GetTimestamp();
+            await next();
+        }
+        finally
+        {
+            // Streaming responses hold the worker until here; buffered ones released it when drained.
+            if (record.UpstreamFinishedAt == 0) record.UpstreamFinishedAt = time.GetTimestamp();
+            lease.Release();
+        }
+        await ExplainFailureAsync(context, record);
+    }
+
+    private async Task ExplainFailureAsync(HttpContext context, RequestRecord record)
+    {
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error is null && record.UpstreamFailure is null) return;
+        if (context.RequestAborted.IsCancellationRequested) return;
+        var reason = record.UpstreamFailure ?? Describe(error!.Error);
+        LogUpstreamFailed(logger, record.Destination ?? "-", reason, error?.Exception?.GetType().Name ?? "-");
+        if (context.Response.HasStarted) return;
+        var status = context.Response.StatusCode is >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
+        await RequestBuffering.RespondAsync(context, status, $"Odoo did not answer: {reason}.\n");
+    }
+
+    private static string Describe(ForwarderError error) => error switch
+    {
+        ForwarderError.Request => "could not connect or send the request",
+        ForwarderError.RequestTimedOut => "timed out",
+        ForwarderError.ResponseHeaders => "the connection closed before a response",
+        ForwarderError.NoAvailableDestinations => "no destination available",
+        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
+            or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient => "the client went away",
+        _ => error.ToString(),
+    };
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, SkipEnabledCheck = true, Message = "{Method} {Path} -> {Status} via {Destination}, queued {QueueMs:F1} ms, total {TotalMs:F1} ms")]
+    private static partial void LogCompleted(ILogger logger, string method, string path, int status, string destination, double queueMs, double totalMs);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Request rejected by the worker queue ({Reason}) after {WaitedMs:F0} ms")]
+    private static partial void LogRejected(ILogger logger, AdmissionRejection reason, double waitedMs);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Upstream {Destination} failed: {Reason} ({Exception})")]
+    private static partial void LogUpstreamFailed(ILogger logger, string destination, string reason, string exception);
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using OdooLatencyProxy.Configuration;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+
+namespace OdooLatencyProxy.Forwarding;
+
+/// <summary>The YARP routes and clusters for Odoo: HTTP workers, and the gevent port for websockets, as in Odoo's nginx example.</summary>
+public sealed class ProxyTopology
+{
+    /// <summary>Cluster of Odoo HTTP workers (port 8069): admission-limited and buffered.</summary>
+    public const string WorkersCluster = "odoo";
+
+    /// <summary>Cluster of Odoo's gevent port (8072): websockets and long polling, never counted against workers.</summary>
+    public const string GeventCluster = "odoo-gevent";
+
+    /// <summary>Metadata key of a destination's worker count.</summary>
+    public const string WorkersMetadata = "odoo.workers";
+
+    /// <summary>Builds routes and clusters from validated options.</summary>
+    public ProxyTopology(ProxyOptions options)
+    {
+        WorkerDestinations = ProxyOptionsLoader.WorkerDestinations(options);
+        var gevent = ProxyOptionsLoader.GeventDestinations(options);
+
+        Routes =
+        [
+            new RouteConfig { RouteId = "realtime-websocket", ClusterId = GeventCluster, Order = 0, Match = new RouteMatch { Path = "/websocket" } },
+            new RouteConfig { RouteId = "realtime-longpolling", ClusterId = GeventCluster, Order = 0, Match = new RouteMatch { Path = "/longpolling/{**rest}" } },
+            new RouteConfig { RouteId = "odoo", ClusterId = WorkersCluster, Order = 1, Match = new RouteMatch { Path = "{**catch-all}" } },
+        ];
+        Clusters =
+        [
+            Cluster(WorkersCluster, WorkerDestinations, options.Timeout, options, activeHealth: true),
+            // The websocket's idle life is the activity timeout of its cluster: never YARP's 100 s default.
+            Cluster(GeventCluster, gevent, options.EffectiveWebSocketIdleTimeout, options, activeHealth: false),
+        ];
+    }
+
+    /// <summary>The HTTP worker destinations with their worker counts.</summary>
+    public IReadOnlyList<UpstreamDestination> WorkerDestinations { get; }
+
+    /// <summary>YARP routes.</summary>
+    public IReadOnlyList<RouteConfig> Routes { get; }
+
+    /// <summary>YARP clusters.</summary>
+    public IReadOnlyList<ClusterConfig> Clusters { get; }
+
+    /// <summary>The destination id YARP and the metrics use for an address: its authority (host:port).</summary>
+    public static string DestinationId(UpstreamDestination destination) => destination.Address.Authority;
+
+    private static ClusterConfig Cluster(string id, IReadOnlyList<UpstreamDestination> destinations, TimeSpan activityTimeout, ProxyOptions options, bool activeHealth) => new()
+    {
+        ClusterId = id,
+        LoadBalancingPolicy = Yarp.ReverseProxy.LoadBalancing.LoadBalancingPolicies.LeastRequests,
+        Destinations = destinations.ToDictionary(
+            DestinationId,
+            d => new DestinationConfig
+            {
+                Address = d.Address.ToString(),
+                Metadata = new Dictionary<string, string> { [WorkersMetadata] = d.Workers.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            }),
+        HttpRequest = new ForwarderRequestConfig
+        {
+            ActivityTimeout = activityTimeout,
+            // Odoo speaks HTTP/1.x only.
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            AllowResponseBuffering = false,
+        },
+        HealthCheck = new HealthCheckConfig
+        {
+            // With every destination down, still try them (502 like nginx) rather than answer 503 "no destination".
+            AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
+            Active = activeHealth
+                ? new ActiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Interval = options.HealthCheckInterval,
+                    Timeout = options.HealthCheckTimeout,
+                    Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                    Path = Odoo.OdooWire.HealthPath,
+                }
+                : null,
+            Passive = new PassiveHealthCheckConfig
+            {
+                Enabled = true,
+                Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                ReactivationPeriod = options.HealthCheckInterval,
+            },
+        },
+        Metadata = new Dictionary<string, string>
+        {
+            ["ConsecutiveFailuresHealthPolicy.Threshold"] = options.HealthCheckFailureThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        },
+    };
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Telemetry;
+
+namespace OdooLatencyProxy.Forwarding;
+
+/// <summary>
+/// Reads a request body completely (memory, then a temp file that is always deleted) before a worker is taken,
+/// like nginx's proxy_request_buffering: a client trickling an upload never holds an Odoo prefork worker,
+/// whose own socket timeout is 2 s.
+/// </summary>
+internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<RequestBuffering> logger)
+{
+    /// <summary>Buffers the body; returns false when the request was refused or the client left (response already set).</summary>
+    public async ValueTask<bool> BufferAsync(HttpContext context, RequestRecord record)
+    {
+        var request = context.Request;
+        if (!options.RequestBuffering || !HasBody(context)) return true;
+
+        var buffered = new FileBufferingReadStream(request.Body, options.BufferMemoryBytes, options.MaxRequestBodyBytes, TempDirectory(options));
+        context.Response.RegisterForDisposeAsync(buffered);
+        try
+        {
+            await buffered.DrainAsync(context.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Too large (413) or malformed chunked framing (400): refuse cleanly, Odoo never sees it.
+            LogRefused(logger, e.StatusCode, e.Message);
+            await RespondAsync(context, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "Request body too large.\n"
+                : "Malformed request body.\n");
+            return false;
+        }
+        catch (IOException)
+        {
+            // The client went away mid-upload; nothing reached Odoo.
+            context.Abort();
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        buffered.Position = 0;
+        request.Body = buffered;
+        // Odoo gets a plain Content-Length body, as nginx sends after buffering; the bytes are the client's.
+        request.Headers.Remove(HeaderNames.TransferEncoding);
+        request.ContentLength = buffered.Length;
+        record.RequestBodyBytes = buffered.Length;
+        return true;
+    }
+
+    internal static string TempDirectory(ProxyOptions options) =>
+        string.IsNullOrEmpty(options.TempDirectory) ? Path.GetTempPath() : options.TempDirectory;
+
+    internal static async Task RespondAsync(HttpContext context, int status, string text)
+    {
+        if (context.Response.HasStarted) return;
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    private static bool HasBody(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? context.Request.ContentLength > 0;
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Request refused before forwarding: {Status} {Reason}")]
+    private static partial void LogRefused(ILogger logger, int status, string reason);
+}

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Net;
+using Microsoft.AspNetCore.WebUtilities;
+using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Telemetry;
+using Yarp.ReverseProxy.Transforms;
+
+namespace OdooLatencyProxy.Forwarding;
+
+/// <summary>
+/// Drains Odoo's response at upstream speed (memory, then a temp file) and gives the worker back before the
+/// client has read a byte, like nginx's proxy_buffering: a slow client never holds an Odoo prefork worker.
+/// Responses larger than the temp-file cap stream through, holding the worker while they do.
+/// </summary>
+internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvider time, ILogger<ResponseBuffering> logger)
+{
+    private const int ChunkSize = 64 * 1024;
+
+    public async ValueTask ApplyAsync(ResponseTransformContext context)
+    {
+        var record = context.HttpContext.Features.Get<RequestRecord>();
+        var response = context.ProxyResponse;
+        if (record is null || response is null || !options.ResponseBuffering
+            || response.StatusCode == HttpStatusCode.SwitchingProtocols)
+        {
+            return;
+        }
+        if (response.Content.Headers.ContentLength is { } length && length > options.MaxResponseBufferBytes)
+        {
+            return; // Too large to buffer: streams, and the worker is released when the stream ends.
+        }
+
+        var upstream = response.Content;
+        var buffer = new FileBufferingWriteStream(options.BufferMemoryBytes, bufferLimit: null, () => RequestBuffering.TempDirectory(options));
+        Stream? rest = null;
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            var body = await upstream.ReadAsStreamAsync(context.CancellationToken);
+            using var inactivity = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+            long total = 0;
+            while (true)
+            {
+                inactivity.CancelAfter(options.Timeout);
+                var read = await body.ReadAsync(chunk.AsMemory(0, ChunkSize), inactivity.Token);
+                if (read == 0) break;
+                await buffer.WriteAsync(chunk.AsMemory(0, read), context.CancellationToken);
+                total += read;
+                if (total >= options.MaxResponseBufferBytes && options.MaxResponseBufferBytes > 0)
+                {
+                    rest = body; // Over the cap: send what we have, then stream the remainder.
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            await buffer.DisposeAsync();
+            var timedOut = e is OperationCanceledException && !context.HttpContext.RequestAborted.IsCancellationRequested;
+            record.UpstreamFailure = timedOut ? "timeout" : "response body interrupted";
+            record.UpstreamFinishedAt = time.GetTimestamp();
+            record.Lease?.Release();
+            LogDrainFailed(logger, timedOut ? "timed out" : e.GetType().Name);
+            // Headers have not reached the client yet, so a clean 502/504 replaces the broken response.
+            context.HttpContext.Response.Clear();
+            context.HttpContext.Response.StatusCode = timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
+            context.SuppressResponseBody = true;
+            return;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        response.Content = new BufferedContent(buffer, rest, upstream);
+        if (rest is null)
+        {
+            upstream.Dispose();
+            record.UpstreamFinishedAt = time.GetTimestamp();
+            record.Lease?.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Reading Odoo's response failed: {Reason}")]
+    private static partial void LogDrainFailed(ILogger logger, string reason);
+
+    /// <summary>The drained response: the buffer, then whatever was left to stream.</summary>
+    private sealed class BufferedContent(FileBufferingWriteStream buffer, Stream? rest, HttpContent upstream) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            await buffer.DrainBufferAsync(stream, cancellationToken);
+            if (rest is not null) await rest.CopyToAsync(stream, ChunkSize, cancellationToken);
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                buffer.Dispose(); // Deletes the temp file.
+                if (rest is not null) upstream.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}

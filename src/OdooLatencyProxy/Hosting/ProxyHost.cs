@@ -1,0 +1,181 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Forwarding;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+
+namespace OdooLatencyProxy.Hosting;
+
+/// <summary>
+/// The running proxy: a public host that only forwards to Odoo, and an admin host (its own listener,
+/// loopback by default) for health and live numbers, so the public listener can never serve them.
+/// </summary>
+public sealed class ProxyHost : IAsyncDisposable
+{
+    private readonly WebApplication _public;
+    private readonly WebApplication _admin;
+
+    private ProxyHost(WebApplication publicApp, WebApplication adminApp)
+    {
+        _public = publicApp;
+        _admin = adminApp;
+        PublicUri = BoundUri(publicApp);
+        AdminUri = BoundUri(adminApp);
+    }
+
+    /// <summary>Where Odoo traffic is accepted.</summary>
+    public Uri PublicUri { get; }
+
+    /// <summary>Where the admin endpoints are served.</summary>
+    public Uri AdminUri { get; }
+
+    /// <summary>The admission pools and their live numbers.</summary>
+    public WorkerPools Pools => _public.Services.GetRequiredService<WorkerPools>();
+
+    /// <summary>The proxy's services, for the parts that run beside it.</summary>
+    public IServiceProvider Services => _public.Services;
+
+    /// <summary>Builds and starts both listeners from validated options.</summary>
+    public static async Task<ProxyHost> StartAsync(ProxyOptions options, IConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    {
+        ProxyOptionsLoader.Validate(options);
+        var topology = new ProxyTopology(options);
+        var publicApp = BuildPublic(options, topology, configuration);
+        var adminApp = BuildAdmin(options, configuration, publicApp.Services);
+        await publicApp.StartAsync(cancellationToken);
+        try
+        {
+            await adminApp.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await publicApp.StopAsync(CancellationToken.None);
+            throw;
+        }
+        return new ProxyHost(publicApp, adminApp);
+    }
+
+    /// <summary>Stops accepting, drains in-flight requests (up to the drain timeout), then stops.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _public.StopAsync(cancellationToken);
+        await _admin.StopAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _public.WaitForShutdownAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _admin.DisposeAsync();
+        await _public.DisposeAsync();
+    }
+
+    private static WebApplication BuildPublic(ProxyOptions options, ProxyTopology topology, IConfiguration? configuration)
+    {
+        var builder = CreateBuilder(configuration);
+        builder.WebHost.UseShutdownTimeout(options.DrainTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, options.Listen);
+            kestrel.AddServerHeader = false; // Odoo's own Server header passes through.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            // Slow uploads are buffered, not cut: only a client stalled for a minute is dropped (nginx client_body_timeout).
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1, gracePeriod: TimeSpan.FromSeconds(60));
+        });
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(topology);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<WorkerPools>();
+        builder.Services.AddSingleton<RequestBuffering>();
+        builder.Services.AddSingleton<ResponseBuffering>();
+        builder.Services.AddSingleton<ForwardedHeaders>();
+        builder.Services.AddSingleton<ProxyPipeline>();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(topology.Routes, topology.Clusters)
+            .AddTransforms(transforms =>
+            {
+                var services = transforms.Services;
+                transforms.UseDefaultForwarders = false;
+                transforms.AddOriginalHost(useOriginal: true);
+                transforms.AddRequestTransform(services.GetRequiredService<ForwardedHeaders>().ApplyAsync);
+                if (transforms.Cluster?.ClusterId == ProxyTopology.WorkersCluster)
+                {
+                    transforms.AddResponseTransform(services.GetRequiredService<ResponseBuffering>().ApplyAsync);
+                }
+            });
+
+        var app = builder.Build();
+        var pipeline = app.Services.GetRequiredService<ProxyPipeline>();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(pipeline.InvokeAsync);
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    private static WebApplication BuildAdmin(ProxyOptions options, IConfiguration? configuration, IServiceProvider proxyServices)
+    {
+        var builder = CreateBuilder(configuration);
+        builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, options.AdminListen));
+        var app = builder.Build();
+        var pools = proxyServices.GetRequiredService<WorkerPools>();
+        var state = proxyServices.GetRequiredService<IProxyStateLookup>();
+
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () =>
+        {
+            // Ready when at least one Odoo HTTP destination is not known to be down.
+            var ready = state.TryGetCluster(ProxyTopology.WorkersCluster, out var cluster)
+                && cluster.Destinations.Values.Any(d => d.Health.Active != DestinationHealth.Unhealthy && d.Health.Passive != DestinationHealth.Unhealthy);
+            return ready ? Results.Text("ready\n") : Results.Text("no healthy Odoo destination\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapGet("/api/workers", () => Results.Json(pools.Snapshot(), JsonOptions));
+        app.MapGet("/api/destinations", () =>
+        {
+            var clusters = state.GetClusters().Select(c => new
+            {
+                cluster = c.ClusterId,
+                destinations = c.Destinations.Values.Select(d => new
+                {
+                    id = d.DestinationId,
+                    active = d.Health.Active.ToString(),
+                    passive = d.Health.Passive.ToString(),
+                }),
+            });
+            return Results.Json(clusters, JsonOptions);
+        });
+        return app;
+    }
+
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private static WebApplicationBuilder CreateBuilder(IConfiguration? configuration)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ProxyHost).Assembly.GetName().Name });
+        if (configuration is not null) builder.Configuration.AddConfiguration(configuration);
+        return builder;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string url)
+    {
+        var endpoint = ProxyOptionsLoader.ListenEndpoint(new Uri(url))!;
+        kestrel.Listen(endpoint);
+    }
+
+    private static Uri BoundUri(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,38 @@
+using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Hosting;
+
+namespace OdooLatencyProxy.Tests.Infrastructure;
+
+/// <summary>Starts the real proxy on ephemeral loopback ports.</summary>
+public static class TestProxy
+{
+    /// <summary>Options for a proxy in front of <paramref name="upstream"/>, on ephemeral loopback ports.</summary>
+    public static ProxyOptions Options(Uri upstream, Uri? gevent = null, int workers = 0) => new()
+    {
+        Listen = "http://127.0.0.1:0",
+        AdminListen = "http://127.0.0.1:0",
+        Upstreams = [upstream.ToString()],
+        GeventUpstreams = [(gevent ?? upstream).ToString()],
+        Workers = workers,
+    };
+
+    public static Task<ProxyHost> StartAsync(ProxyOptions options) => ProxyHost.StartAsync(options);
+
+    /// <summary>An HttpClient for the proxy that never pools connections away from the test's intent.</summary>
+    public static HttpClient Client(ProxyHost proxy, TimeSpan? timeout = null) => new(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None, UseCookies = false })
+    {
+        BaseAddress = proxy.PublicUri,
+        Timeout = timeout ?? TimeSpan.FromSeconds(60),
+    };
+
+    /// <summary>Waits until <paramref name="condition"/> holds, failing after <paramref name="deadline"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? deadline = null, string? what = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Condition not met in time: {what ?? "condition"}");
+            await Task.Delay(10);
+        }
+    }
+}
