@@ -1,4 +1,3 @@
-using System.Globalization;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Telemetry;
@@ -12,8 +11,11 @@ namespace OdooLatencyProxy.Forwarding;
 /// (or queue for one), forward, give the worker back. Load balancing is admission's choice of destination.
 /// </summary>
 internal sealed partial class ProxyPipeline(
-    WorkerPools pools, RequestBuffering buffering, ProxyOptions options, TimeProvider time, ILogger<ProxyPipeline> logger)
+    WorkerPools pools, RequestBuffering buffering, ProxyOptions options, TimeProvider time,
+    IEnumerable<IRequestRecorder> recorders, ILogger<ProxyPipeline> logger)
 {
+    private readonly IRequestRecorder[] _recorders = [.. recorders];
+
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var record = new RequestRecord { StartedAt = time.GetTimestamp() };
@@ -32,9 +34,11 @@ internal sealed partial class ProxyPipeline(
         }
         finally
         {
+            record.FinishedAt = time.GetTimestamp();
+            foreach (var recorder in _recorders) recorder.Record(context, record);
             if (logger.IsEnabled(LogLevel.Debug))
             {
-                var totalMs = time.GetElapsedTime(record.StartedAt).TotalMilliseconds;
+                var totalMs = time.GetElapsedTime(record.StartedAt, record.FinishedAt).TotalMilliseconds;
                 LogCompleted(logger, context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode,
                     record.Destination ?? "-", record.QueueWait.TotalMilliseconds, totalMs);
             }
@@ -60,11 +64,11 @@ internal sealed partial class ProxyPipeline(
             record.Rejection = admission.Rejection;
             if (admission.Rejection == AdmissionRejection.ClientAborted) return;
             LogRejected(logger, admission.Rejection, admission.QueueWait.TotalMilliseconds);
-            context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await RequestBuffering.RespondAsync(context, StatusCodes.Status503ServiceUnavailable,
                 admission.Rejection == AdmissionRejection.QueueFull
                     ? "All Odoo workers are busy and the queue is full; retry later.\n"
-                    : "No Odoo worker became free in time; retry later.\n");
+                    : "No Odoo worker became free in time; retry later.\n",
+                options.RetryAfterSeconds);
             return;
         }
 

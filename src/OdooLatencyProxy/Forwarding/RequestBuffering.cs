@@ -57,11 +57,12 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
     internal static string TempDirectory(ProxyOptions options) =>
         string.IsNullOrEmpty(options.TempDirectory) ? Path.GetTempPath() : options.TempDirectory;
 
-    internal static async Task RespondAsync(HttpContext context, int status, string text)
+    internal static async Task RespondAsync(HttpContext context, int status, string text, int? retryAfterSeconds = null)
     {
         if (context.Response.HasStarted) return;
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (retryAfterSeconds is { } retryAfter) context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(text, context.RequestAborted);
     }

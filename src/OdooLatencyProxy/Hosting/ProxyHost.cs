@@ -42,11 +42,12 @@ public sealed class ProxyHost : IAsyncDisposable
     public IServiceProvider Services => _public.Services;
 
     /// <summary>Builds and starts both listeners from validated options.</summary>
-    public static async Task<ProxyHost> StartAsync(ProxyOptions options, IConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    public static async Task<ProxyHost> StartAsync(
+        ProxyOptions options, IConfiguration? configuration = null, Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         ProxyOptionsLoader.Validate(options);
         var topology = new ProxyTopology(options);
-        var publicApp = BuildPublic(options, topology, configuration);
+        var publicApp = BuildPublic(options, topology, configuration, services);
         var adminApp = BuildAdmin(options, configuration, publicApp.Services);
         await publicApp.StartAsync(cancellationToken);
         try
@@ -78,7 +79,7 @@ public sealed class ProxyHost : IAsyncDisposable
         await _public.DisposeAsync();
     }
 
-    private static WebApplication BuildPublic(ProxyOptions options, ProxyTopology topology, IConfiguration? configuration)
+    private static WebApplication BuildPublic(ProxyOptions options, ProxyTopology topology, IConfiguration? configuration, Action<IServiceCollection>? services)
     {
         var builder = CreateBuilder(configuration);
         builder.WebHost.UseShutdownTimeout(options.DrainTimeout);
@@ -112,6 +113,8 @@ public sealed class ProxyHost : IAsyncDisposable
                     transforms.AddResponseTransform(services.GetRequiredService<ResponseBuffering>().ApplyAsync);
                 }
             });
+
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         var pipeline = app.Services.GetRequiredService<ProxyPipeline>();

@@ -8,6 +8,9 @@ public sealed class RequestRecord
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) when the proxy started handling the request.</summary>
     public long StartedAt { get; init; }
 
+    /// <summary>Timestamp when the proxy finished with the request (response sent, refused or aborted).</summary>
+    public long FinishedAt { get; set; }
+
     /// <summary>The admission pool, when the request needed a worker.</summary>
     public string? Pool { get; set; }
 

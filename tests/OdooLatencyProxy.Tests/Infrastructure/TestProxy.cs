@@ -1,5 +1,9 @@
 using OdooLatencyProxy.Configuration;
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Hosting;
+using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.Tests.Infrastructure;
 
@@ -16,7 +20,8 @@ public static class TestProxy
         Workers = workers,
     };
 
-    public static Task<ProxyHost> StartAsync(ProxyOptions options) => ProxyHost.StartAsync(options);
+    public static Task<ProxyHost> StartAsync(ProxyOptions options, RecordingRecorder? recorder = null) =>
+        ProxyHost.StartAsync(options, services: recorder is null ? null : s => s.AddSingleton<IRequestRecorder>(recorder));
 
     /// <summary>An HttpClient for the proxy that never pools connections away from the test's intent.</summary>
     public static HttpClient Client(ProxyHost proxy, TimeSpan? timeout = null) => new(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None, UseCookies = false })
@@ -35,4 +40,13 @@ public static class TestProxy
             await Task.Delay(10);
         }
     }
+}
+
+/// <summary>Keeps every record the proxy hands to its recorders, with the request's X-Test-Id.</summary>
+public sealed class RecordingRecorder : IRequestRecorder
+{
+    public ConcurrentQueue<(string TestId, int Status, RequestRecord Record)> Records { get; } = new();
+
+    public void Record(HttpContext context, RequestRecord record) =>
+        Records.Enqueue((context.Request.Headers["X-Test-Id"].ToString(), context.Response.StatusCode, record));
 }
