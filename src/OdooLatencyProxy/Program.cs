@@ -7,12 +7,7 @@ root.SetAction(async (parse, cancellationToken) =>
 {
     try
     {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddJsonFile(Path.GetFullPath(ProxyCommandLine.ConfigFile(parse) ?? "/nonexistent/none.json"), optional: ProxyCommandLine.ConfigFile(parse) is null)
-            .AddEnvironmentVariables()
-            .Build();
+        var configuration = LoadConfiguration(ProxyCommandLine.ConfigFile(parse));
         var options = ProxyCommandLine.Apply(parse, ProxyOptionsLoader.Load(configuration));
         ProxyOptionsLoader.Validate(options);
         return await ProxyRunner.RunAsync(options, configuration, cancellationToken);
@@ -24,3 +19,22 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 });
 return await root.Parse(args).InvokeAsync();
+
+// appsettings.json beside the binary, then --config FILE, then environment variables (Proxy__Workers=8).
+static IConfigurationRoot LoadConfiguration(string? extraFile)
+{
+    var builder = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true);
+    if (extraFile is not null)
+    {
+        if (!File.Exists(extraFile)) throw new ConfigurationException("--config", $"file '{extraFile}' does not exist");
+        builder.AddJsonFile(Path.GetFullPath(extraFile), optional: false);
+    }
+    try
+    {
+        return builder.AddEnvironmentVariables().Build();
+    }
+    catch (InvalidDataException e)
+    {
+        throw new ConfigurationException(extraFile is null ? "appsettings.json" : "--config", $"{e.Message} {e.InnerException?.Message}");
+    }
+}

@@ -13,6 +13,7 @@ public sealed class WorkerPool
     private readonly int _maxQueueLength;
     private readonly TimeSpan? _maxQueueWait;
     private readonly TimeProvider _time;
+    private int _rotation;
 
     /// <summary>Creates a pool; <paramref name="workersByDestination"/> maps destination id to its worker limit (0 = not limited).</summary>
     public WorkerPool(string name, IReadOnlyDictionary<string, int> workersByDestination, int maxQueueLength, TimeSpan? maxQueueWait, TimeProvider time)
@@ -124,11 +125,13 @@ public sealed class WorkerPool
 
     private string? TryTakeSlot(IReadOnlyList<string> candidates)
     {
-        // Least loaded destination first (busy / limit), so hosts of different sizes fill evenly.
+        // Least loaded destination (busy / limit), so hosts of different sizes fill evenly; ties rotate.
         string? best = null;
         var bestLoad = double.MaxValue;
-        foreach (var id in candidates)
+        var start = candidates.Count > 1 ? (int)(unchecked((uint)_rotation++) % (uint)candidates.Count) : 0;
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var id = candidates[(start + i) % candidates.Count];
             if (!_slots.TryGetValue(id, out var slots) || !slots.HasRoom) continue;
             var load = slots.Limit == 0 ? slots.Busy / 1e6 : (double)slots.Busy / slots.Limit;
             if (load < bestLoad)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 
 namespace OdooLatencyProxy.Configuration;
@@ -23,12 +24,22 @@ public static class ProxyOptionsLoader
         }
         catch (InvalidOperationException e)
         {
-            // The binder's message names the key ("... at 'Proxy:Workers' to type 'System.Int32'") or the unknown one.
-            var setting = e.Message.Split('\'') is { Length: > 2 } parts ? parts[1] : ProxyOptions.Section;
-            throw new ConfigurationException(setting, e.InnerException?.Message ?? e.Message);
+            var setting = SettingIn(e.Message);
+            throw new ConfigurationException(setting, e.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal)
+                ? "unknown setting (see docs/configuration.md for the valid ones)"
+                : e.Message);
         }
         Validate(options);
         return options;
+    }
+
+    // The binder names the key ("value 'x' at 'Proxy:Workers' to type ...") or the unknown property ("...: 'Wrokers'").
+    private static string SettingIn(string message)
+    {
+        var at = Regex.Match(message, " at '([^']+)'");
+        if (at.Success) return at.Groups[1].Value;
+        var unknown = Regex.Match(message, "not found on the instance of [^:]+: '([^']+)'");
+        return unknown.Success ? $"{ProxyOptions.Section}:{unknown.Groups[1].Value}" : ProxyOptions.Section;
     }
 
     private static IReadOnlyList<string> ListOr(IConfigurationSection section, string key, IReadOnlyList<string> bound) =>

@@ -62,9 +62,12 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
             record.Lease?.Release();
             LogDrainFailed(logger, timedOut ? "timed out" : e.GetType().Name);
             // Headers have not reached the client yet, so a clean 502/504 replaces the broken response.
-            context.HttpContext.Response.Clear();
-            context.HttpContext.Response.StatusCode = timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
-            context.SuppressResponseBody = true;
+            var http = context.HttpContext.Response;
+            http.Clear();
+            http.StatusCode = timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
+            http.ContentType = "text/plain; charset=utf-8";
+            upstream.Dispose();
+            response.Content = new StringContent($"Odoo did not answer: {record.UpstreamFailure}.\n");
             return;
         }
         finally

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using OdooLatencyProxy.Tests.Infrastructure;
+
+namespace OdooLatencyProxy.Tests.Forwarding;
+
+public sealed class UpstreamFailureTests
+{
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task OdooDown_Gets502WithAClearMessage()
+    {
+        var nothingListens = new Uri($"http://127.0.0.1:{FreePort()}");
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(nothingListens, workers: 2));
+        using var client = TestProxy.Client(proxy, timeout: TimeSpan.FromSeconds(10));
+
+        using var response = await client.PostAsync("/web/dataset/call_button", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("Odoo did not answer: could not connect or send the request.\n", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, proxy.Pools.Workers.Snapshot().Destinations[0].Busy);
+    }
+
+    [Fact]
+    public async Task ResponseCutMidBody_Gets502_NotATruncatedSuccess()
+    {
+        // A worker killed half-way through its answer (limit_time_real): headers, part of the body, then FIN.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptTcpClientAsync();
+                var stream = connection.GetStream();
+                var request = new byte[8192];
+                var read = await stream.ReadAsync(request);
+                if (System.Text.Encoding.ASCII.GetString(request, 0, read).StartsWith("GET /web/health", StringComparison.Ordinal))
+                {
+                    await stream.WriteAsync("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+                    continue;
+                }
+                await stream.WriteAsync("HTTP/1.0 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 1000000\r\n\r\n"u8.ToArray());
+                await stream.WriteAsync(new byte[10_000]);
+                connection.Client.Shutdown(SocketShutdown.Both);
+                return;
+            }
+        });
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(new Uri($"http://{listener.LocalEndpoint}"), workers: 1));
+        using var client = TestProxy.Client(proxy);
+
+        using var response = await client.GetAsync("/report/pdf/sale.report_saleorder/7");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("Odoo did not answer: response body interrupted.\n", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, proxy.Pools.Workers.Snapshot().Destinations[0].Busy);
+        await server;
+    }
+
+    [Fact]
+    public async Task HealthChecks_TakeADeadDestinationOut_AndPutItBack()
+    {
+        await using var alive = await TestUpstream.StartAsync(c => c.Response.WriteAsync("alive"));
+        var dying = await TestUpstream.StartAsync(c => c.Response.WriteAsync("dying"));
+        var dyingPort = dying.Uri.Port;
+        var options = TestProxy.Options(alive.Uri, workers: 4) with
+        {
+            Upstreams = [alive.Uri.ToString(), dying.Uri.ToString()],
+            HealthCheckInterval = TimeSpan.FromMilliseconds(200),
+            HealthCheckTimeout = TimeSpan.FromMilliseconds(500),
+            HealthCheckFailureThreshold = 1,
+        };
+        await using var proxy = await TestProxy.StartAsync(options);
+        using var admin = new HttpClient { BaseAddress = proxy.AdminUri };
+        using var client = TestProxy.Client(proxy);
+        var dyingId = dying.Uri.Authority;
+
+        await WaitForHealthAsync(admin, dyingId, "Healthy");
+        await dying.DisposeAsync();
+        await WaitForHealthAsync(admin, dyingId, "Unhealthy");
+
+        // Out of rotation: every request goes to the live host.
+        for (var i = 0; i < 10; i++) Assert.Equal("alive", await client.GetStringAsync("/web"));
+
+        await using var revived = await TestUpstream.StartAsync(c => c.Response.WriteAsync("revived"), port: dyingPort);
+        await WaitForHealthAsync(admin, dyingId, "Healthy");
+        var answers = new HashSet<string>();
+        for (var i = 0; i < 40 && answers.Count < 2; i++) answers.Add(await client.GetStringAsync("/web"));
+        Assert.Contains("revived", answers);
+    }
+
+    private static async Task WaitForHealthAsync(HttpClient admin, string destination, string state)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var doc = JsonDocument.Parse(await admin.GetStringAsync("/api/destinations"));
+            last = doc.RootElement.EnumerateArray()
+                .Where(c => c.GetProperty("cluster").GetString() == "odoo")
+                .SelectMany(c => c.GetProperty("destinations").EnumerateArray())
+                .Single(d => d.GetProperty("id").GetString() == destination)
+                .GetProperty("active").GetString();
+            if (last == state) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"{destination} never became {state} (last {last})");
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using OdooLatencyProxy.Tests.Infrastructure;
+
+namespace OdooLatencyProxy.Tests.Hosting;
+
+public sealed class ProxyHostTests
+{
+    [Fact]
+    public async Task AdminEndpoints_AreOnlyOnTheAdminListener()
+    {
+        await using var upstream = await TestUpstream.StartAsync(async c =>
+        {
+            c.Response.StatusCode = 404;
+            await c.Response.WriteAsync("odoo 404");
+        });
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri, workers: 3));
+        using var admin = new HttpClient { BaseAddress = proxy.AdminUri };
+        using var client = TestProxy.Client(proxy);
+
+        Assert.Equal("ok\n", await admin.GetStringAsync("/healthz"));
+        Assert.Equal("ready\n", await admin.GetStringAsync("/readyz"));
+        using var workers = JsonDocument.Parse(await admin.GetStringAsync("/api/workers"));
+        var pool = Assert.Single(workers.RootElement.EnumerateArray().ToArray());
+        Assert.Equal(3, pool.GetProperty("destinations")[0].GetProperty("limit").GetInt32());
+
+        // On the public listener the same paths are Odoo's: forwarded, never answered by the proxy.
+        foreach (var path in new[] { "/healthz", "/readyz", "/api/workers", "/api/destinations" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("odoo 404", await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(4, upstream.Arrivals.Count);
+    }
+
+    [Fact]
+    public async Task Shutdown_DrainsInFlightRequests()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var upstream = await TestUpstream.StartAsync(async c =>
+        {
+            await release.Task;
+            await c.Response.WriteAsync("finished");
+        });
+        var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri, workers: 1) with { DrainTimeout = TimeSpan.FromSeconds(20) });
+        using var client = TestProxy.Client(proxy);
+
+        var inFlight = client.GetStringAsync("/web/dataset/call_button");
+        await TestProxy.WaitUntilAsync(() => upstream.InFlight == 1);
+        var stopping = proxy.StopAsync();
+        Assert.False(stopping.IsCompleted);
+        release.SetResult();
+
+        Assert.Equal("finished", await inFlight);
+        await stopping;
+        await proxy.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ReadyProbe_Is503_WhenNoOdooDestinationIsHealthy()
+    {
+        await using var upstream = await TestUpstream.StartAsync(c => Task.CompletedTask);
+        upstream.HealthStatus = 500;
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri) with
+        {
+            HealthCheckInterval = TimeSpan.FromMilliseconds(100),
+            HealthCheckFailureThreshold = 1,
+        });
+        using var admin = new HttpClient { BaseAddress = proxy.AdminUri };
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        HttpStatusCode status;
+        do
+        {
+            status = (await admin.GetAsync("/readyz")).StatusCode;
+        }
+        while (status != HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline && await Delay());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(20);
+        return true;
+    }
+}
