@@ -49,6 +49,8 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         request.Body = buffered;
         // Odoo gets a plain Content-Length body, as nginx sends after buffering; the bytes are the client's.
         request.Headers.Remove(HeaderNames.TransferEncoding);
+        // The client's 100-continue was answered while buffering; passed on, it would make Odoo's side wait for nothing.
+        request.Headers.Remove(HeaderNames.Expect);
         request.ContentLength = buffered.Length;
         record.RequestBodyBytes = buffered.Length;
         return true;

@@ -20,7 +20,7 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
     {
         var record = context.HttpContext.Features.Get<RequestRecord>();
         var response = context.ProxyResponse;
-        if (record is null || response is null || !options.ResponseBuffering
+        if (record is null || response is null || !options.ResponseBuffering || options.MaxResponseBufferBytes == 0
             || response.StatusCode == HttpStatusCode.SwitchingProtocols)
         {
             return;
@@ -46,7 +46,7 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
                 if (read == 0) break;
                 await buffer.WriteAsync(chunk.AsMemory(0, read), context.CancellationToken);
                 total += read;
-                if (total >= options.MaxResponseBufferBytes && options.MaxResponseBufferBytes > 0)
+                if (total >= options.MaxResponseBufferBytes)
                 {
                     rest = body; // Over the cap: send what we have, then stream the remainder.
                     break;

@@ -25,6 +25,7 @@ public sealed class RoundTripTests
         context.Response.Headers["X-Received-Real-IP"] = context.Request.Headers["X-Real-IP"].ToString();
         context.Response.Headers["X-Received-Custom"] = context.Request.Headers["X-Custom"].ToString();
         context.Response.Headers["X-Received-Content-Type"] = context.Request.ContentType;
+        context.Response.Headers["X-Received-Expect"] = context.Request.Headers.Expect.ToString();
         context.Response.Headers.Append("Set-Cookie", "session_id=abc123; Expires=Fri, 26 Nov 2027 20:25:48 GMT; Max-Age=604800; HttpOnly; Path=/");
         context.Response.Headers.Append("Set-Cookie", "tz=Europe/Brussels; Path=/");
         context.Response.ContentType = context.Request.ContentType ?? "application/octet-stream";
@@ -97,6 +98,22 @@ public sealed class RoundTripTests
 
         Assert.Equal(Convert.ToHexString(SHA256.HashData(wire)), Header(response, "X-Received-Sha256"));
         Assert.StartsWith("multipart/form-data; boundary=", Header(response, "X-Received-Content-Type"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExpectContinue_IsAnsweredByTheProxy_AndNotPassedToOdoo()
+    {
+        await using var upstream = await TestUpstream.StartAsync(Echo);
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri));
+        using var client = TestProxy.Client(proxy);
+        var payload = RandomNumberGenerator.GetBytes(200_000);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/web/binary/upload_attachment") { Content = new ByteArrayContent(payload) };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(payload, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal("", Header(response, "X-Received-Expect"));
     }
 
     [Fact]
