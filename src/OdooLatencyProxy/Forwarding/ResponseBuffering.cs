@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using Microsoft.AspNetCore.WebUtilities;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Telemetry;
 using Yarp.ReverseProxy.Transforms;
@@ -31,7 +30,9 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
         }
 
         var upstream = response.Content;
-        var buffer = new FileBufferingWriteStream(options.BufferMemoryBytes, bufferLimit: null, () => RequestBuffering.TempDirectory(options));
+        var buffer = new SpillBuffer(options.BufferMemoryBytes, RequestBuffering.TempDirectory(options));
+        // Freed when the exchange ends, whoever else holds it: pooled memory back, temp file deleted.
+        context.HttpContext.Response.RegisterForDispose(buffer);
         Stream? rest = null;
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
@@ -46,7 +47,7 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
                 if (read == 0) break;
                 await buffer.WriteAsync(chunk.AsMemory(0, read), context.CancellationToken);
                 total += read;
-                if (total >= options.MaxResponseBufferBytes)
+                if (total > options.MaxResponseBufferBytes)
                 {
                     rest = body; // Over the cap: send what we have, then stream the remainder.
                     break;
@@ -55,7 +56,7 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
         }
         catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
         {
-            await buffer.DisposeAsync();
+            buffer.Dispose();
             var timedOut = e is OperationCanceledException && !context.HttpContext.RequestAborted.IsCancellationRequested;
             record.UpstreamFailure = timedOut ? "timeout" : "response body interrupted";
             record.UpstreamFinishedAt = time.GetTimestamp();
@@ -87,13 +88,19 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Reading Odoo's response failed: {Reason}")]
     private static partial void LogDrainFailed(ILogger logger, string reason);
 
-    /// <summary>The drained response: the buffer, then whatever was left to stream.</summary>
-    private sealed class BufferedContent(FileBufferingWriteStream buffer, Stream? rest, HttpContent upstream) : HttpContent
+    /// <summary>The drained response: the buffer, then whatever was left to stream. YARP reads it as a stream.</summary>
+    private sealed class BufferedContent(SpillBuffer buffer, Stream? rest, HttpContent upstream) : HttpContent
     {
+        // Without this override HttpContent would load the whole body into one MemoryStream.
+        protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(buffer.OpenReplay(rest));
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
-            await buffer.DrainBufferAsync(stream, cancellationToken);
-            if (rest is not null) await rest.CopyToAsync(stream, ChunkSize, cancellationToken);
+            await using var replay = buffer.OpenReplay(rest);
+            await replay.CopyToAsync(stream, ChunkSize, cancellationToken);
         }
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
@@ -101,15 +108,15 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
 
         protected override bool TryComputeLength(out long length)
         {
-            length = 0;
-            return false;
+            length = buffer.Length;
+            return rest is null;
         }
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
-                buffer.Dispose(); // Deletes the temp file.
+                buffer.Dispose(); // Returns pooled memory, deletes the temp file.
                 if (rest is not null) upstream.Dispose();
             }
             base.Dispose(disposing);

@@ -71,6 +71,51 @@ public sealed class SlowClientTests
         Assert.Equal(Size - first.Length, rest.Length);
     }
 
+    [Theory]
+    [InlineData(8 * 1024 * 1024)]          // the body exactly at the buffer cap is still buffered
+    [InlineData(8 * 1024 * 1024 + 1)]      // one byte over: streamed, the worker is held until the client has it
+    public async Task ResponseBeyondMemoryLimit_SpillsToATempFile_UpToTheCap(int cap)
+    {
+        const int Size = 8 * 1024 * 1024;
+        var temp = Directory.CreateTempSubdirectory("olp-spill-");
+        try
+        {
+            await using var upstream = await TestUpstream.StartAsync(async c =>
+            {
+                c.Response.ContentLength = Size;
+                await c.Response.Body.WriteAsync(new byte[Size]);
+            });
+            var options = TestProxy.Options(upstream.Uri, workers: 1) with
+            {
+                TempDirectory = temp.FullName,
+                BufferMemoryBytes = 64 * 1024,
+                MaxResponseBufferBytes = cap == Size ? Size : Size - 1,
+            };
+            await using var proxy = await TestProxy.StartAsync(options);
+            using var client = TestProxy.Client(proxy);
+
+            using var stalled = await client.GetAsync("/web/content/7?download=true", HttpCompletionOption.ResponseHeadersRead);
+            if (cap == Size)
+            {
+                // All but the first 64 KiB sit in a temp file, and the worker is free while the client reads nothing.
+                await TestProxy.WaitUntilAsync(() => temp.GetFiles().Sum(f => f.Length) == Size - 64 * 1024, what: "spilled to disk");
+                await TestProxy.WaitUntilAsync(() => proxy.Pools.Workers.Snapshot().Destinations[0].Busy == 0, what: "worker released");
+            }
+            else
+            {
+                Assert.Empty(temp.GetFiles());
+                Assert.Equal(1, proxy.Pools.Workers.Snapshot().Destinations[0].Busy);
+            }
+            Assert.Equal(Size, (await stalled.Content.ReadAsByteArrayAsync()).Length);
+            await TestProxy.WaitUntilAsync(() => temp.GetFiles().Length == 0, what: "temp file deleted");
+            await TestProxy.WaitUntilAsync(() => proxy.Pools.Workers.Snapshot().Destinations[0].Busy == 0, what: "worker released at the end");
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+    }
+
     /// <summary>A request body that sends a little, then waits for the test before sending the rest.</summary>
     private sealed class TrickleStream : Stream
     {
