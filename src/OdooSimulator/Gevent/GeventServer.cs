@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OdooLatencyProxy.Odoo;
 using OdooSimulator.Prefork;
@@ -47,6 +48,10 @@ internal sealed class GeventServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+
+        // The simulator is embedded in tests and in the proxy's demo: it must not take over the process's
+        // Ctrl+C / SIGTERM handling as the default console lifetime does.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.UseKestrel(kestrel =>
         {
             // Odoo's gevent answers have no Server header (capture 25).
@@ -198,4 +203,12 @@ internal sealed class GeventServer : IAsyncDisposable
         context.Response.ContentLength = answer.Length;
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
     }
+}
+
+/// <summary>A host lifetime that leaves signals to whoever owns the process.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -15,6 +15,9 @@ namespace OdooSimulator.Prefork;
 /// </summary>
 internal sealed class PreforkServer : IDisposable
 {
+    // How often an idle worker re-checks for shutdown (Odoo's workers select() with a timeout too).
+    private const int AcceptPollMicroseconds = 200_000;
+
     private readonly SimulatorOptions _options;
     private readonly OdooApp _app;
     private readonly LatencyModel _latency;
@@ -48,6 +51,7 @@ internal sealed class PreforkServer : IDisposable
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Bind(new IPEndPoint(_options.BindAddress, _options.HttpPort));
         _listener.Listen(_options.EffectiveBacklog);
+        _listener.Blocking = false;
         for (var i = 0; i < _workers.Length; i++)
         {
             var worker = i + 1;
@@ -89,7 +93,19 @@ internal sealed class PreforkServer : IDisposable
             Socket client;
             try
             {
+                // Like Odoo's workers: wait on the shared listening socket with a short timeout, then try a
+                // non-blocking accept; another worker may have won the connection (EAGAIN).
+                if (!_listener.Poll(AcceptPollMicroseconds, SelectMode.SelectRead))
+                {
+                    continue;
+                }
+
                 client = _listener.Accept();
+                client.Blocking = true;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+            {
+                continue;
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
             {
