@@ -74,13 +74,37 @@ public static class RawHttp
             headers.Add(new(line[..colon], line[(colon + 1)..].Trim()));
         }
 
-        var lengthText = headers.FirstOrDefault(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Value;
+        string? Find(string name) => headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+        var lengthText = Find("Content-Length");
         var status = int.Parse(parts[1], CultureInfo.InvariantCulture);
-        var body = lengthText is null
-            ? status is 304 or 101 ? [] : await reader.ReadToEndAsync(ct)
-            : await reader.ReadExactAsync(long.Parse(lengthText, CultureInfo.InvariantCulture), ct);
-        var closed = await reader.IsAtEndAsync(ct);
+        var body = status is 304 or 101 ? []
+            : lengthText is not null ? await reader.ReadExactAsync(long.Parse(lengthText, CultureInfo.InvariantCulture), ct)
+            : string.Equals(Find("Transfer-Encoding"), "chunked", StringComparison.OrdinalIgnoreCase) ? await ReadChunkedAsync(reader, ct)
+            : await reader.ReadToEndAsync(ct);
+
+        // Only a server that announced the close is waited for; a keep-alive server (Kestrel) would hold the read.
+        var closed = (parts[0] == "HTTP/1.0" || string.Equals(Find("Connection"), "close", StringComparison.OrdinalIgnoreCase)) && await reader.IsAtEndAsync(ct);
         return new RawResponse(parts[0], status, parts.Length > 2 ? parts[2] : string.Empty, headers, body, closed);
+    }
+
+    private static async Task<byte[]> ReadChunkedAsync(SocketReader reader, CancellationToken ct)
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var size = Convert.ToInt32((await reader.ReadLineAsync(ct))!.Split(';')[0].Trim(), 16);
+            if (size == 0)
+            {
+                while (!string.IsNullOrEmpty(await reader.ReadLineAsync(ct)))
+                {
+                }
+
+                return body.ToArray();
+            }
+
+            body.Write(await reader.ReadExactAsync(size, ct));
+            await reader.ReadLineAsync(ct);
+        }
     }
 
     /// <summary>Reads until the server closes; true when the connection ended with no byte at all (no response).</summary>
