@@ -271,7 +271,7 @@ internal sealed class PreforkServer : IDisposable
             Log.Injected(_logger, worker, failure, request.Path);
         }
 
-        response.WriteTo(client, _time.GetUtcNow());
+        response.WriteTo(client, _time.GetUtcNow(), headOnly: request.Method == "HEAD");
         _stats.OnServed();
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         Log.Served(_logger, request.Method, request.Path, response.Status, exchange.Operation, worker, elapsedMs);

@@ -38,7 +38,8 @@ internal sealed class SimResponse
 
     public static byte PatternByte(long offset) => (byte)(offset % 251);
 
-    public void WriteTo(Socket socket, DateTimeOffset now)
+    /// <summary>Writes the response; for HEAD only the head, with the Content-Length the body would have had.</summary>
+    public void WriteTo(Socket socket, DateTimeOffset now, bool headOnly = false)
     {
         var sb = new StringBuilder(512);
         sb.Append("HTTP/1.0 ").Append(Status.ToString(CultureInfo.InvariantCulture)).Append(' ')
@@ -58,6 +59,11 @@ internal sealed class SimResponse
 
         sb.Append("Connection: close\r\n\r\n");
         var head = Encoding.Latin1.GetBytes(sb.ToString());
+        if (headOnly)
+        {
+            SendAll(socket, head);
+            return;
+        }
 
         if (PatternLength is { } length)
         {

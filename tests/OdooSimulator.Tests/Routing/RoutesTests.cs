@@ -22,6 +22,22 @@ public sealed class RoutesTests
     }
 
     [Fact]
+    public async Task Head_SendsTheHeadersAndNoBody()
+    {
+        await using var sim = await Sim.StartAsync();
+        using var cts = new CancellationTokenSource(RawHttp.Deadline);
+        using var socket = await RawHttp.ConnectAsync(sim.HttpUri, cts.Token);
+        await socket.SendAsync("HEAD /web/health HTTP/1.1\r\nHost: sim\r\n\r\n"u8.ToArray(), SocketFlags.None, cts.Token);
+        var reader = new SocketReader(socket);
+
+        var all = Encoding.ASCII.GetString(await reader.ReadToEndAsync(cts.Token));
+
+        Assert.StartsWith("HTTP/1.0 200 OK\r\n", all, StringComparison.Ordinal);
+        Assert.Contains("Content-Length: 18\r\n", all, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StaticFile_HasAnETag_AndAConditionalGetGets304WithoutABody()
     {
         await using var sim = await Sim.StartAsync();
