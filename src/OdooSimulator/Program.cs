@@ -11,11 +11,12 @@ var bind = new Option<string>("--bind") { Description = "Address to bind both po
 var backlog = new Option<int?>("--backlog") { Description = "Listen queue length (default 8 x workers)." };
 var latencyScale = new Option<double>("--latency-scale") { Description = "Multiplier for every simulated latency.", DefaultValueFactory = _ => 1.0 };
 var seed = new Option<int>("--seed") { Description = "Seed of the latency and error draws.", DefaultValueFactory = _ => 1 };
+var errorRates = new Option<string[]>("--error-rate") { Description = "Failure probability of one operation, e.g. sale_order.confirm=0.05 (repeatable).", AllowMultipleArgumentsPerToken = false };
 var verbose = new Option<bool>("--verbose") { Description = "Log every request (method, path without query, status, operation)." };
 
 var root = new RootCommand("OdooSimulator: a stand-in Odoo 17 with prefork workers, a listen queue and a gevent websocket port.")
 {
-    workers, httpPort, geventPort, bind, backlog, latencyScale, seed, verbose,
+    workers, httpPort, geventPort, bind, backlog, latencyScale, seed, errorRates, verbose,
 };
 
 root.SetAction(async (parse, ct) =>
@@ -24,6 +25,19 @@ root.SetAction(async (parse, ct) =>
     {
         await Console.Error.WriteLineAsync($"--bind: '{parse.GetValue(bind)}' is not an IP address.");
         return 2;
+    }
+
+    var rates = new Dictionary<string, double>(StringComparer.Ordinal);
+    foreach (var item in parse.GetValue(errorRates) ?? [])
+    {
+        var eq = item.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0 || !double.TryParse(item[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var rate))
+        {
+            await Console.Error.WriteLineAsync($"--error-rate: '{item}' is not OPERATION=PROBABILITY.");
+            return 2;
+        }
+
+        rates[item[..eq]] = rate;
     }
 
     var options = new SimulatorOptions
@@ -35,6 +49,7 @@ root.SetAction(async (parse, ct) =>
         Backlog = parse.GetValue(backlog),
         LatencyScale = parse.GetValue(latencyScale),
         Seed = parse.GetValue(seed),
+        ErrorRates = rates,
     };
 
     using var loggerFactory = LoggerFactory.Create(logging => logging

@@ -13,8 +13,6 @@ internal sealed class StallGate : IDisposable
 
     public StallGate(TimeProvider time) => _time = time;
 
-    public bool IsStalled => Volatile.Read(ref _active) > 0;
-
     public IDisposable Begin(TimeSpan duration)
     {
         if (duration != Timeout.InfiniteTimeSpan && duration < TimeSpan.Zero)
