@@ -1,4 +1,5 @@
 using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Demo;
 
 namespace OdooLatencyProxy.Hosting;
 
@@ -7,9 +8,18 @@ internal static class ProxyRunner
 {
     public static async Task<int> RunAsync(ProxyOptions options, IConfiguration configuration, CancellationToken cancellationToken)
     {
+        DemoMode? demo = null;
+        if (options.Demo) (demo, options) = await DemoMode.StartAsync(options);
+        await using var _ = demo;
+
         await using var host = await ProxyHost.StartAsync(options, configuration, cancellationToken: cancellationToken);
-        Console.WriteLine($"OdooLatencyProxy forwarding {host.PublicUri} -> {string.Join(", ", options.Upstreams)} (websockets -> {string.Join(", ", options.GeventUpstreams)})");
-        Console.WriteLine($"Admin: {host.AdminUri}healthz  {host.AdminUri}readyz  {host.AdminUri}api/workers");
+        Console.WriteLine($"OdooLatencyProxy forwarding {host.PublicUri} -> {string.Join(", ", options.Upstreams)} (websockets -> {string.Join(", ", options.GeventUpstreams)}), {(options.Workers == 0 ? "workers not limited" : $"{options.Workers} workers per host")}");
+        Console.WriteLine($"Admin: {host.AdminUri}healthz  {host.AdminUri}readyz  {host.AdminUri}api/workers  {host.AdminUri}api/destinations");
+        if (demo is not null)
+        {
+            Console.WriteLine($"Demo: a simulated Odoo ({options.Upstreams[0]}) answers; light traffic runs through the proxy. Try: curl -s {host.PublicUri}web/health ; curl -s {host.AdminUri}api/workers");
+            demo.StartTraffic(host.PublicUri, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Demo"));
+        }
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }

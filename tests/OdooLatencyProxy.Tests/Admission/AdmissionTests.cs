@@ -177,6 +177,36 @@ public sealed class AdmissionTests
         await TestProxy.WaitUntilAsync(() => upstream.InFlight == 0, what: "upstream request cancelled");
     }
 
+    [Fact]
+    public async Task InFrontOfAPreforkOdoo_TheQueueMovesFromTheKernelIntoTheProxy()
+    {
+        await using var odoo = await OdooSimulator.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
+        var recorder = new RecordingRecorder();
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(odoo.HttpUri, odoo.GeventUri, workers: 2), recorder);
+        using var client = TestProxy.Client(proxy);
+
+        var calls = Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/web/dataset/call_button")
+            {
+                Content = new StringContent($$$"""{"id":{{{i}}},"jsonrpc":"2.0","method":"call","params":{"args":[[{{{i}}}]],"kwargs":{},"method":"action_confirm","model":"sale.order"}}"""),
+            };
+            request.Headers.Add("X-Sim-Delay-Ms", "150");
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }).ToArray();
+        var results = await Task.WhenAll(calls);
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(results, r => Assert.Contains("\"result\"", r.Item2, StringComparison.Ordinal));
+        // Odoo never had more than its two workers busy, and nothing waited in its listen queue beyond them:
+        // the waiting happened in the proxy, where it is measured.
+        Assert.Equal(2, odoo.MaxInProgress);
+        await TestProxy.WaitUntilAsync(() => recorder.Records.Count == 8);
+        Assert.Equal(6, recorder.Records.Count(r => r.Record.QueueWait > TimeSpan.Zero));
+        AssertIdle(proxy.Pools);
+    }
+
     private static int Busy(WorkerPools pools) => pools.Workers.Snapshot().Destinations.Sum(d => d.Busy);
 
     private static void AssertIdle(WorkerPools pools)
