@@ -14,6 +14,7 @@ public static class ProxyCommandLine
     private static readonly Option<string> QueueLength = new("--max-queue") { Description = "longest admission queue before 503 (0 = unbounded)" };
     private static readonly Option<string> QueueWait = new("--max-queue-wait") { Description = "longest wait for a worker before 503, e.g. 30s" };
     private static readonly Option<string> Timeout = new("--timeout") { Description = "upstream inactivity timeout, e.g. 720s" };
+    private static readonly Option<string[]> TrustedProxy = new("--trusted-proxy") { Description = "IP or CIDR of a TLS front whose X-Forwarded-Proto/Host are kept, repeatable", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string> Config = new("--config") { Description = "an extra JSON settings file, read after appsettings.json" };
     private static readonly Option<bool> Demo = new("--demo") { Description = "run in front of a built-in Odoo simulator with light traffic" };
 
@@ -21,7 +22,7 @@ public static class ProxyCommandLine
     public static RootCommand Create()
     {
         var root = new RootCommand("OdooLatencyProxy: a reverse proxy in front of Odoo that measures every business operation.");
-        foreach (var option in new Option[] { Upstream, GeventUpstream, Workers, Listen, AdminListen, QueueLength, QueueWait, Timeout, Config, Demo })
+        foreach (var option in new Option[] { Upstream, GeventUpstream, Workers, Listen, AdminListen, QueueLength, QueueWait, Timeout, TrustedProxy, Config, Demo })
         {
             root.Options.Add(option);
         }
@@ -42,6 +43,7 @@ public static class ProxyCommandLine
         if (result.GetValue(QueueLength) is { } queue) options = options with { MaxQueueLength = Integer("--max-queue", queue) };
         if (result.GetValue(QueueWait) is { } wait) options = options with { MaxQueueWait = Duration("--max-queue-wait", wait) };
         if (result.GetValue(Timeout) is { } timeout) options = options with { Timeout = Duration("--timeout", timeout) };
+        if (result.GetValue(TrustedProxy) is { Length: > 0 } trusted) options = options with { TrustedProxies = trusted };
         if (result.GetValue(Demo)) options = options with { Demo = true };
         return options;
     }

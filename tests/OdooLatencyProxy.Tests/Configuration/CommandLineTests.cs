@@ -12,7 +12,7 @@ public sealed class CommandLineTests
         var parse = ProxyCommandLine.Create().Parse(
             ["--upstream", "http://odoo:8069", "--upstream", "http://odoo2:8069;workers=3", "--gevent-upstream", "http://odoo:8072",
              "--workers", "8", "--listen", "http://127.0.0.1:8081", "--admin-listen", "http://127.0.0.1:9091", "--max-queue", "50",
-             "--max-queue-wait", "30s", "--timeout", "10m"]);
+             "--max-queue-wait", "30s", "--timeout", "10m", "--trusted-proxy", "10.0.0.0/8"]);
         var fromFiles = new ProxyOptions { Upstreams = ["http://a:1", "http://b:2", "http://c:3"], Workers = 2 };
 
         var options = ProxyCommandLine.Apply(parse, fromFiles);
@@ -26,6 +26,7 @@ public sealed class CommandLineTests
         Assert.Equal(50, options.MaxQueueLength);
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaxQueueWait);
         Assert.Equal(TimeSpan.FromMinutes(10), options.Timeout);
+        Assert.Equal(["10.0.0.0/8"], options.TrustedProxies);
     }
 
     [Theory]
