@@ -28,14 +28,21 @@ internal sealed record OdooSchema(
     /// <summary>Reads the schema through <paramref name="connection"/>.</summary>
     public static async Task<OdooSchema> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // information_schema.columns lists only columns the role has a privilege on: a column not granted
-        // looks absent, and its probe is skipped rather than failing.
+        // Only columns the role may read count: a column not granted looks absent, and its probe is
+        // skipped rather than failing. The table list is a constant, inlined rather than an array parameter.
+        var tables = string.Join(", ", Tables.Select(t => $"'{t}'"));
         var columns = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand(
-            "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns " +
-            "WHERE table_schema = current_schema() AND table_name = ANY(@tables)", connection))
+            $"""
+            SELECT c.relname::text, a.attname::text, t.typname::text
+            FROM pg_class c
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            JOIN pg_type t ON t.oid = a.atttypid
+            WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v')
+              AND c.relname IN ({tables})
+              AND has_column_privilege(c.oid, a.attnum, 'SELECT')
+            """, connection))
         {
-            cmd.Parameters.AddWithValue("tables", Tables);
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
