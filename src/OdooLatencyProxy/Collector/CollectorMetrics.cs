@@ -111,7 +111,8 @@ internal sealed class CollectorMetrics
 
         _errors = meter.CreateCounter<long>("odoo.collector.errors", "{error}",
             "Failed polls of a collector probe.");
-        meter.CreateObservableGauge("odoo.collector.probe.up", () => _probeUp, "1",
+        // No unit: with "1" the Prometheus exporter would append _ratio.
+        meter.CreateObservableGauge("odoo.collector.probe.up", () => _probeUp, unit: null,
             "1 when the probe's last poll succeeded, 0 when it failed; absent while skipped.");
     }
 
