@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace OdooLatencyProxy.Collector;
@@ -12,8 +13,12 @@ internal sealed class CollectorStateStore
     private readonly Lock _lock = new();
     private readonly JsonObject _state;
 
-    public CollectorStateStore(IOptions<CollectorOptions> options)
+    private readonly ILogger<CollectorStateStore> _logger;
+    private bool _writeFailed;
+
+    public CollectorStateStore(IOptions<CollectorOptions> options, ILogger<CollectorStateStore> logger)
     {
+        _logger = logger;
         _path = options.Value.StatePath;
         _state = Load(_path);
     }
@@ -42,9 +47,23 @@ internal sealed class CollectorStateStore
         lock (_lock)
         {
             _state[key] = JsonSerializer.SerializeToNode(value, Json);
-            var temp = _path + ".tmp";
-            File.WriteAllText(temp, _state.ToJsonString(Json));
-            File.Move(temp, _path, overwrite: true);
+            try
+            {
+                var temp = _path + ".tmp";
+                File.WriteAllText(temp, _state.ToJsonString(Json));
+                File.Move(temp, _path, overwrite: true);
+                _writeFailed = false;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A read-only or full disk costs only the catch-up after a restart, never the probe: warn once.
+                if (!_writeFailed)
+                {
+                    CollectorLog.StateWriteFailed(_logger, _path, ex.Message);
+                }
+
+                _writeFailed = true;
+            }
         }
     }
 

@@ -108,6 +108,8 @@ internal sealed class PgStatementsProbe(CollectorMetrics metrics, CollectorStatu
 
     public void Clear()
     {
+        // A delta across an outage is not "the last interval": start from a new baseline.
+        _previous = null;
         metrics.SetTopStatements([]);
         status.Statements = null;
     }
