@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace OdooLatencyProxy.Collector;
+
+/// <summary>A cron event read from Odoo's log.</summary>
+internal sealed record CronLogEvent(string Cron, bool Succeeded, DateTime Time);
+
+/// <summary>
+/// Follows Odoo's log file like <c>tail -F</c>: reads what was appended since the last call, keeps a partial
+/// last line for later, and notices rotation (rename + new file, or copy-truncate) by the file's first bytes.
+/// </summary>
+internal sealed partial class OdooLogFollower(string path, string? database) : IDisposable
+{
+    // Enough of the first line (timestamp, pid) to tell two log files apart.
+    private const int FingerprintLength = 64;
+    private readonly List<byte> _partial = [];
+    private FileStream? _stream;
+    private byte[] _fingerprint = [];
+    private bool _started;
+
+    /// <summary>Raised when the file at the path turned out to be a new one.</summary>
+    public event Action? Rotated;
+
+    /// <summary>Reads the lines appended since the last call. The first call starts at the end of the file (old lines were counted by an earlier process, or are history).</summary>
+    public IReadOnlyList<CronLogEvent> Poll()
+    {
+        var events = new List<CronLogEvent>();
+        if (_stream is null)
+        {
+            if (!TryOpen(fromStart: _started))
+            {
+                return events;
+            }
+        }
+        else if (IsReplaced())
+        {
+            // Finish the old file first: the last lines Odoo wrote before the rename belong to it.
+            ReadAvailable(events);
+            FlushPartial(events);
+            _stream.Dispose();
+            _stream = null;
+            Rotated?.Invoke();
+            if (!TryOpen(fromStart: true))
+            {
+                return events;
+            }
+        }
+
+        ReadAvailable(events);
+        return events;
+    }
+
+    public void Dispose() => _stream?.Dispose();
+
+    private bool TryOpen(bool fromStart)
+    {
+        _started = true;
+        try
+        {
+            _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        _partial.Clear();
+        _fingerprint = ReadFingerprint(_stream);
+        _stream.Position = fromStart ? 0 : _stream.Length;
+        return true;
+    }
+
+    private bool IsReplaced()
+    {
+        FileStream current;
+        try
+        {
+            current = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            // Renamed away and not yet recreated: keep reading the old file.
+            return false;
+        }
+
+        using (current)
+        {
+            // Lengths first: the path's file read before our handle's, so the same file can only look longer
+            // through our handle; shorter than where we are means truncation.
+            var pathLength = current.Length;
+            if (_stream!.Length < pathLength || pathLength < _stream.Position)
+            {
+                return true;
+            }
+
+            // Same first bytes as the file we hold: the same file, maybe grown (then remember the longer head).
+            var head = ReadFingerprint(current);
+            var compared = Math.Min(head.Length, _fingerprint.Length);
+            if (!head.AsSpan(0, compared).SequenceEqual(_fingerprint.AsSpan(0, compared)))
+            {
+                return true;
+            }
+
+            if (head.Length > _fingerprint.Length)
+            {
+                _fingerprint = head;
+            }
+
+            return false;
+        }
+    }
+
+    private static byte[] ReadFingerprint(FileStream stream)
+    {
+        var buffer = new byte[FingerprintLength];
+        stream.Position = 0;
+        var read = stream.ReadAtLeast(buffer, FingerprintLength, throwOnEndOfStream: false);
+        return buffer[..read];
+    }
+
+    private void ReadAvailable(List<CronLogEvent> events)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = _stream!.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var start = 0;
+            for (var i = 0; i < read; i++)
+            {
+                if (buffer[i] != (byte)'\n')
+                {
+                    continue;
+                }
+
+                _partial.AddRange(buffer.AsSpan(start, i - start));
+                Parse(Encoding.UTF8.GetString(_partial.ToArray()), events);
+                _partial.Clear();
+                start = i + 1;
+            }
+
+            _partial.AddRange(buffer.AsSpan(start, read - start));
+        }
+    }
+
+    private void FlushPartial(List<CronLogEvent> events)
+    {
+        if (_partial.Count > 0)
+        {
+            Parse(Encoding.UTF8.GetString(_partial.ToArray()), events);
+            _partial.Clear();
+        }
+    }
+
+    private void Parse(string line, List<CronLogEvent> events)
+    {
+        var match = LogLine().Match(line.TrimEnd('\r'));
+        if (!match.Success || (database is not null && match.Groups["db"].Value != database))
+        {
+            return;
+        }
+
+        // Odoo forces TZ=UTC, so log times are UTC.
+        var time = DateTime.ParseExact(match.Groups["time"].Value, "yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture);
+        var message = match.Groups["message"].Value;
+        if (CronFailed().Match(message) is { Success: true } failed)
+        {
+            events.Add(new CronLogEvent(failed.Groups["name"].Value, Succeeded: false, time));
+        }
+        else if (CronDone().Match(message) is { Success: true } done)
+        {
+            events.Add(new CronLogEvent(done.Groups["name"].Value, Succeeded: true, time));
+        }
+    }
+
+    // "2026-11-26 20:37:49,633 27801 ERROR mydb odoo.addons.base.models.ir_cron: message"
+    [GeneratedRegex(@"^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \d+ [A-Z]+ (?<db>\S+) odoo\.addons\.base\.models\.ir_cron: (?<message>.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex LogLine();
+
+    [GeneratedRegex(@"^Call from cron (?<name>.+) for server action #\d+ failed in Job #\d+", RegexOptions.CultureInvariant)]
+    private static partial Regex CronFailed();
+
+    [GeneratedRegex(@"^Job done: `(?<name>.+)` \([\d.]+s\)\.?$", RegexOptions.CultureInvariant)]
+    private static partial Regex CronDone();
+}

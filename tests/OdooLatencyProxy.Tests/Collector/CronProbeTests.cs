@@ -1,0 +1,113 @@
+namespace OdooLatencyProxy.Tests.Collector;
+
+public sealed class CronProbeTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Poll_Odoo18_PublishesIntervalsAndCountsFailureCountIncrementsOnce()
+    {
+        var db = await OdooDatabase.CreateAsync(postgres.Server, 18);
+        await db.ExecuteAsync("""
+            INSERT INTO ir_cron (id, cron_name, active, interval_number, interval_type, lastcall, nextcall, failure_count, first_failure_date) VALUES
+              (1, '{"en_US": "Mail: send queue", "fr_FR": "Courriel"}', true, 1, 'hours', '2026-11-26 10:00:00', '2026-11-26 11:00:00', 0, NULL),
+              (2, '{"en_US": "Carrier sync"}', true, 15, 'minutes', '2026-11-26 10:30:00', '2026-11-26 10:45:00', 2, '2026-11-26 10:15:00'),
+              (3, '{"en_US": "Disabled"}', false, 1, 'days', NULL, '2026-11-27 00:00:00', 0, NULL);
+            """);
+        await using var harness = new CollectorHarness(db.CollectorConnectionString);
+        var interval = harness.Collect<double>("odoo.cron.interval");
+        var lastRun = harness.Collect<double>("odoo.cron.last_run.timestamp");
+        var lastSuccess = harness.Collect<double>("odoo.cron.last_success.timestamp");
+        var consecutive = harness.Collect<long>("odoo.cron.consecutive_failures");
+        var failures = harness.Collect<long>("odoo.cron.failures");
+        await harness.PollOkAsync("cron");
+
+        Assert.Equal(2, interval.Observe().Count);
+        Assert.Equal(3600, interval.Gauge(("cron", "Mail: send queue")));
+        Assert.Equal(900, interval.Gauge(("cron", "Carrier sync")));
+        Assert.Equal(Unix("2026-11-26T10:30:00Z"), lastRun.Gauge(("cron", "Carrier sync")));
+        Assert.Equal(Unix("2026-11-26T10:00:00Z"), lastSuccess.Gauge(("cron", "Mail: send queue")));
+        Assert.Null(lastSuccess.Gauge(("cron", "Carrier sync")));
+        Assert.Equal(2, consecutive.Gauge(("cron", "Carrier sync")));
+        Assert.Equal(0, failures.Sum());
+
+        await db.ExecuteAsync("UPDATE ir_cron SET failure_count = 3, lastcall = '2026-11-26 10:45:00' WHERE id = 2");
+        await harness.PollOkAsync("cron");
+        await harness.PollOkAsync("cron");
+        Assert.Equal(1, failures.Sum(("cron", "Carrier sync")));
+
+        // A success resets the streak; the next failure starts a new one.
+        await db.ExecuteAsync("UPDATE ir_cron SET failure_count = 0, first_failure_date = NULL, lastcall = '2026-11-26 11:00:00' WHERE id = 2");
+        await harness.PollOkAsync("cron");
+        Assert.Equal(Unix("2026-11-26T11:00:00Z"), lastSuccess.Gauge(("cron", "Carrier sync")));
+        await db.ExecuteAsync("UPDATE ir_cron SET failure_count = 1, first_failure_date = '2026-11-26 11:15:00', lastcall = '2026-11-26 11:15:00' WHERE id = 2");
+        await harness.PollOkAsync("cron");
+        Assert.Equal(2, failures.Sum(("cron", "Carrier sync")));
+        Assert.Equal(Unix("2026-11-26T11:00:00Z"), lastSuccess.Gauge(("cron", "Carrier sync")));
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    public async Task Poll_Odoo16And17WithLog_FailuresAndSuccessesComeFromTheLog(int version)
+    {
+        var db = await OdooDatabase.CreateAsync(postgres.Server, version);
+        var name = version >= 17 ? """'{"en_US": "Carrier sync"}'""" : "'Carrier sync'";
+        var mail = version >= 17 ? """'{"en_US": "Mail: send queue"}'""" : "'Mail: send queue'";
+        await db.ExecuteAsync($"""
+            INSERT INTO ir_cron (id, cron_name, active, interval_number, interval_type, lastcall, nextcall, numbercall, doall) VALUES
+              (1, {mail}, true, 5, 'minutes', '2026-11-26 20:35:00', '2026-11-26 20:40:00', -1, false),
+              (2, {name}, true, 1, 'days', '2026-11-26 20:37:49', '2026-11-27 20:37:00', -1, false);
+            """);
+        var log = Path.Combine(Path.GetTempPath(), $"olp-odoo-{Guid.NewGuid():N}.log");
+        await File.WriteAllTextAsync(log, $"2026-11-26 20:00:00,000 27801 ERROR {db.Name} odoo.addons.base.models.ir_cron: Call from cron Carrier sync for server action #339 failed in Job #2\n", TestContext.Current.CancellationToken);
+        try
+        {
+            await using var harness = new CollectorHarness(db.CollectorConnectionString, new Dictionary<string, string?> { ["Collector:LogPath"] = log });
+            var failures = harness.Collect<long>("odoo.cron.failures");
+            var lastSuccess = harness.Collect<double>("odoo.cron.last_success.timestamp");
+            var lastRun = harness.Collect<double>("odoo.cron.last_run.timestamp");
+            var consecutive = harness.Collect<long>("odoo.cron.consecutive_failures");
+            await harness.PollOkAsync("cron_log");
+            await harness.PollOkAsync("cron");
+            // The table alone cannot tell success from failure: last run yes, last success and failures no.
+            Assert.Equal(Unix("2026-11-26T20:37:49Z"), lastRun.Gauge(("cron", "Carrier sync")));
+            Assert.Empty(lastSuccess.Observe());
+            Assert.Empty(consecutive.Observe());
+            Assert.Equal(0, failures.Sum());
+
+            await File.AppendAllTextAsync(log, $"""
+                2026-11-26 20:37:40,100 27801 INFO {db.Name} odoo.addons.base.models.ir_cron: Starting job `Mail: send queue`.
+                2026-11-26 20:37:40,102 27801 INFO {db.Name} odoo.addons.base.models.ir_cron: Job done: `Mail: send queue` (0.002s).
+                2026-11-26 20:37:49,633 27801 ERROR {db.Name} odoo.addons.base.models.ir_cron: Call from cron Carrier sync for server action #339 failed in Job #2
+                Traceback (most recent call last):
+                  File "/odoo/addons/base/models/ir_cron.py", line 400, in _callback
+                UserError: carrier down
+                2026-11-26 20:37:50,000 27801 ERROR otherdb odoo.addons.base.models.ir_cron: Call from cron Carrier sync for server action #339 failed in Job #2
+
+                """, TestContext.Current.CancellationToken);
+            await harness.PollOkAsync("cron_log");
+            await harness.PollOkAsync("cron_log");
+            await harness.PollOkAsync("cron");
+            Assert.Equal(1, failures.Sum(("cron", "Carrier sync")));
+            Assert.Equal(1, failures.Sum());
+            Assert.Equal(Unix("2026-11-26T20:37:40.102Z"), lastSuccess.Gauge(("cron", "Mail: send queue")));
+            Assert.Null(lastSuccess.Gauge(("cron", "Carrier sync")));
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact]
+    public async Task Poll_NoLogConfigured_LogProbeSkippedWithReason()
+    {
+        var db = await OdooDatabase.CreateAsync(postgres.Server, 17);
+        await using var harness = new CollectorHarness(db.CollectorConnectionString);
+        var status = await harness.PollAsync("cron_log");
+        Assert.Equal("skipped", status.State);
+        Assert.Contains("LogPath", status.Reason, StringComparison.Ordinal);
+    }
+
+    private static double Unix(string iso) =>
+        (DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture) - DateTimeOffset.UnixEpoch).TotalSeconds;
+}
