@@ -7,7 +7,7 @@ root.SetAction(async (parse, cancellationToken) =>
 {
     try
     {
-        var configuration = LoadConfiguration(ProxyCommandLine.ConfigFile(parse));
+        var configuration = LoadConfiguration(ProxyCommandLine.ConfigFile(parse), ProxyCommandLine.SectionSettings(parse));
         var options = ProxyCommandLine.Apply(parse, ProxyOptionsLoader.Load(configuration));
         ProxyOptionsLoader.Validate(options);
         return await ProxyRunner.RunAsync(options, configuration, cancellationToken);
@@ -20,8 +20,8 @@ root.SetAction(async (parse, cancellationToken) =>
 });
 return await root.Parse(args).InvokeAsync();
 
-// appsettings.json beside the binary, then --config FILE, then environment variables (Proxy__Workers=8).
-static IConfigurationRoot LoadConfiguration(string? extraFile)
+// appsettings.json beside the binary, then --config FILE, then environment variables (Proxy__Workers=8), then flags.
+static IConfigurationRoot LoadConfiguration(string? extraFile, Dictionary<string, string?> flags)
 {
     var builder = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true);
     if (extraFile is not null)
@@ -31,7 +31,7 @@ static IConfigurationRoot LoadConfiguration(string? extraFile)
     }
     try
     {
-        return builder.AddEnvironmentVariables().Build();
+        return builder.AddEnvironmentVariables().AddInMemoryCollection(flags).Build();
     }
     catch (InvalidDataException e)
     {

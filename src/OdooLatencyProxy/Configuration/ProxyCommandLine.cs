@@ -15,6 +15,8 @@ public static class ProxyCommandLine
     private static readonly Option<string> QueueWait = new("--max-queue-wait") { Description = "longest wait for a worker before 503, e.g. 30s" };
     private static readonly Option<string> Timeout = new("--timeout") { Description = "upstream inactivity timeout, e.g. 720s" };
     private static readonly Option<string[]> TrustedProxy = new("--trusted-proxy") { Description = "IP or CIDR of a TLS front whose X-Forwarded-Proto/Host are kept, repeatable", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string> OdooDb = new("--odoo-db") { Description = "connection string of Odoo's PostgreSQL database for the collector (read-only role)" };
+    private static readonly Option<string> OdooLog = new("--odoo-log") { Description = "Odoo's log file, followed for cron failures (16/17 log them only there)" };
     private static readonly Option<string> Config = new("--config") { Description = "an extra JSON settings file, read after appsettings.json" };
     private static readonly Option<bool> Demo = new("--demo") { Description = "run in front of a built-in Odoo simulator with light traffic" };
 
@@ -22,7 +24,7 @@ public static class ProxyCommandLine
     public static RootCommand Create()
     {
         var root = new RootCommand("OdooLatencyProxy: a reverse proxy in front of Odoo that measures every business operation.");
-        foreach (var option in new Option[] { Upstream, GeventUpstream, Workers, Listen, AdminListen, QueueLength, QueueWait, Timeout, TrustedProxy, Config, Demo })
+        foreach (var option in new Option[] { Upstream, GeventUpstream, Workers, Listen, AdminListen, QueueLength, QueueWait, Timeout, TrustedProxy, OdooDb, OdooLog, Config, Demo })
         {
             root.Options.Add(option);
         }
@@ -31,6 +33,15 @@ public static class ProxyCommandLine
 
     /// <summary>The extra settings file given with <c>--config</c>, if any.</summary>
     public static string? ConfigFile(ParseResult result) => result.GetValue(Config);
+
+    /// <summary>Settings of other sections given as flags (the collector's), layered over files and environment.</summary>
+    public static Dictionary<string, string?> SectionSettings(ParseResult result)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (result.GetValue(OdooDb) is { } db) settings["Collector:ConnectionString"] = db;
+        if (result.GetValue(OdooLog) is { } log) settings["Collector:LogPath"] = log;
+        return settings;
+    }
 
     /// <summary>Applies the flags over the options bound from files and environment (flags win; a list flag replaces the whole list).</summary>
     public static ProxyOptions Apply(ParseResult result, ProxyOptions options)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Forwarding;
 using Yarp.ReverseProxy;
@@ -46,6 +47,7 @@ public sealed class ProxyHost : IAsyncDisposable
         ProxyOptions options, IConfiguration? configuration = null, Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         ProxyOptionsLoader.Validate(options);
+        if (configuration is not null) CollectorOptionsValidator.Validate(configuration);
         var topology = new ProxyTopology(options);
         var publicApp = BuildPublic(options, topology, configuration, services);
         var adminApp = BuildAdmin(options, configuration, publicApp.Services);
@@ -131,7 +133,10 @@ public sealed class ProxyHost : IAsyncDisposable
     {
         var builder = CreateBuilder(configuration);
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, options.AdminListen));
+        // The database collector lives beside the request path, in the admin host: its failures stay there.
+        builder.Services.AddOdooCollector(builder.Configuration);
         var app = builder.Build();
+        app.MapCollectorApi();
         var pools = proxyServices.GetRequiredService<WorkerPools>();
         var state = proxyServices.GetRequiredService<IProxyStateLookup>();
 

@@ -46,6 +46,8 @@ public sealed class CommandLineTests
     [InlineData("Invalid configuration: --workers: 'many' is not a whole number", "--workers", "many")]
     [InlineData("Invalid configuration: Proxy:Upstreams:0: 'odoo' is not an http:// or https:// URL", "--upstream", "odoo")]
     [InlineData("Invalid configuration: Proxy:Workers: must be 0 (not limited) or more, got -4", "--workers", "-4")]
+    [InlineData("Invalid configuration: Collector:ConnectionString (--odoo-db): Couldn't set hots (Parameter 'hots')", "--odoo-db", "Hots=db;Password=secret")]
+    [InlineData("Invalid configuration: Collector:LogPath (--odoo-log): folder '/no/such' does not exist", "--odoo-log", "/no/such/odoo.log")]
     public async Task TheRealBinary_WithABadSetting_ExitsWithTheMessage(string message, string flag, string value)
     {
         var proxyDll = typeof(ProxyHost).Assembly.Location;

@@ -24,15 +24,18 @@ public sealed class ProxyHostTests
         using var workers = JsonDocument.Parse(await admin.GetStringAsync("/api/workers"));
         var pool = Assert.Single(workers.RootElement.EnumerateArray().ToArray());
         Assert.Equal(3, pool.GetProperty("destinations")[0].GetProperty("limit").GetInt32());
+        // The database collector's API is there too, off without a connection string.
+        using var db = JsonDocument.Parse(await admin.GetStringAsync("/api/db/status"));
+        Assert.False(db.RootElement.GetProperty("enabled").GetBoolean());
 
         // On the public listener the same paths are Odoo's: forwarded, never answered by the proxy.
-        foreach (var path in new[] { "/healthz", "/readyz", "/api/workers", "/api/destinations" })
+        foreach (var path in new[] { "/healthz", "/readyz", "/api/workers", "/api/destinations", "/api/db/status" })
         {
             using var response = await client.GetAsync(path);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             Assert.Equal("odoo 404", await response.Content.ReadAsStringAsync());
         }
-        Assert.Equal(4, upstream.Arrivals.Count);
+        Assert.Equal(5, upstream.Arrivals.Count);
     }
 
     [Fact]
