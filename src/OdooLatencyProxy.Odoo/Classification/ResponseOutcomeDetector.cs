@@ -222,7 +222,7 @@ public static class ResponseOutcomeDetector
 
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
-                        var fromName = ScanData(ref reader);
+                        var fromName = ScanData(ref reader, stopAtName: sawCode);
                         if (fromName.Outcome == OdooOutcome.SessionExpired || (fromName.ErrorClass != OdooErrorClass.None && sawCode))
                         {
                             return fromName;
@@ -280,8 +280,8 @@ public static class ResponseOutcomeDetector
         return fromName;
     }
 
-    /// <summary>Reads <c>error.data</c> up to its <c>name</c>; leaves the reader after the data object when it is complete.</summary>
-    private static ResponseOutcome ScanData(ref Utf8JsonReader reader)
+    /// <summary>Reads <c>error.data</c> up to its <c>name</c>; unless told to stop there, leaves the reader after the data object.</summary>
+    private static ResponseOutcome ScanData(ref Utf8JsonReader reader, bool stopAtName)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -295,6 +295,12 @@ public static class ResponseOutcomeDetector
                 var result = reader.TokenType == JsonTokenType.String
                     ? ClassifyExceptionName(ref reader)
                     : new ResponseOutcome(OdooOutcome.RpcError, OdooErrorClass.Other);
+
+                if (stopAtName)
+                {
+                    // The code is already known: the traceback after the name is not worth reading.
+                    return result;
+                }
 
                 // Move past the rest of data so the caller can still see a later "code".
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
