@@ -8,8 +8,6 @@ internal readonly record struct FieldRef(int Start, int Length, bool InScratch, 
     // A value that fails name validation: marks a field that was present but unusable (too long, not a string).
     public static FieldRef Unusable { get; } = new(0, 0, false, true);
 
-    public bool IsPresent => Invalid || Length > 0 || InScratch;
-
     public ReadOnlySpan<byte> Resolve(ReadOnlySpan<byte> body, ReadOnlySpan<byte> scratch) =>
         Invalid ? "!"u8 : (InScratch ? scratch : body).Slice(Start, Length);
 }
