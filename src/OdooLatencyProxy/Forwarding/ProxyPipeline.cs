@@ -1,4 +1,5 @@
 using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Classification;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
@@ -11,7 +12,7 @@ namespace OdooLatencyProxy.Forwarding;
 /// (or queue for one), forward, give the worker back. Load balancing is admission's choice of destination.
 /// </summary>
 internal sealed partial class ProxyPipeline(
-    WorkerPools pools, RequestBuffering buffering, ProxyOptions options, TimeProvider time,
+    WorkerPools pools, RequestBuffering buffering, RequestNaming naming, ProxyOptions options, TimeProvider time,
     IEnumerable<IRequestRecorder> recorders, ILogger<ProxyPipeline> logger)
 {
     private readonly IRequestRecorder[] _recorders = [.. recorders];
@@ -20,6 +21,7 @@ internal sealed partial class ProxyPipeline(
     {
         var record = new RequestRecord { StartedAt = time.GetTimestamp() };
         context.Features.Set(record);
+        var route = naming.NameFromRoute(context, record);
         var proxy = context.GetReverseProxyFeature();
         var pool = pools.ForCluster(proxy.Cluster.Config.ClusterId);
         try
@@ -30,17 +32,24 @@ internal sealed partial class ProxyPipeline(
                 return;
             }
             if (!await buffering.BufferAsync(context, record)) return;
+            await naming.NameFromBodyAsync(context, route, record);
             await ForwardWithWorkerAsync(context, proxy, pool, record, next);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while its body was read: nothing to answer.
         }
         finally
         {
             record.FinishedAt = time.GetTimestamp();
+            record.Outcome = OutcomeDecision.Decide(context, record);
             foreach (var recorder in _recorders) recorder.Record(context, record);
             if (logger.IsEnabled(LogLevel.Debug))
             {
                 var totalMs = time.GetElapsedTime(record.StartedAt, record.FinishedAt).TotalMilliseconds;
-                LogCompleted(logger, context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode,
-                    record.Destination ?? "-", record.QueueWait.TotalMilliseconds, totalMs);
+                var outcome = record.Outcome.ToString();
+                LogCompleted(logger, context.Request.Method, context.Request.Path.Value ?? "/", record.Operation.Name, context.Response.StatusCode,
+                    outcome, record.Destination ?? "-", record.QueueWait.TotalMilliseconds, totalMs);
             }
         }
     }
@@ -119,8 +128,8 @@ internal sealed partial class ProxyPipeline(
         _ => error.ToString(),
     };
 
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, SkipEnabledCheck = true, Message = "{Method} {Path} -> {Status} via {Destination}, queued {QueueMs:F1} ms, total {TotalMs:F1} ms")]
-    private static partial void LogCompleted(ILogger logger, string method, string path, int status, string destination, double queueMs, double totalMs);
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, SkipEnabledCheck = true, Message = "{Method} {Path} [{Operation}] -> {Status} {Outcome} via {Destination}, queued {QueueMs:F1} ms, total {TotalMs:F1} ms")]
+    private static partial void LogCompleted(ILogger logger, string method, string path, string operation, int status, string outcome, string destination, double queueMs, double totalMs);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Request rejected by the worker queue ({Reason}) after {WaitedMs:F0} ms")]
     private static partial void LogRejected(ILogger logger, AdmissionRejection reason, double waitedMs);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Telemetry;
 using Yarp.ReverseProxy.Transforms;
 
@@ -19,18 +20,21 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
     {
         var record = context.HttpContext.Features.Get<RequestRecord>();
         var response = context.ProxyResponse;
-        if (record is null || response is null || !options.ResponseBuffering || options.MaxResponseBufferBytes == 0
-            || response.StatusCode == HttpStatusCode.SwitchingProtocols)
+        if (record is null || response is null || response.StatusCode == HttpStatusCode.SwitchingProtocols) return;
+        if (!options.ResponseBuffering || options.MaxResponseBufferBytes == 0
+            || response.Content.Headers.ContentLength > options.MaxResponseBufferBytes)
         {
+            // Streams, holding the worker until the stream ends; the outcome is judged on the bytes as they pass.
+            if (ResponseOutcomeDetector.ShouldInspectBody((int)response.StatusCode, response.Content.Headers.ContentType?.ToString()))
+            {
+                response.Content = new OutcomePeekingContent(response.Content, (int)response.StatusCode, record);
+            }
             return;
-        }
-        if (response.Content.Headers.ContentLength is { } length && length > options.MaxResponseBufferBytes)
-        {
-            return; // Too large to buffer: streams, and the worker is released when the stream ends.
         }
 
         var upstream = response.Content;
-        var buffer = new SpillBuffer(options.BufferMemoryBytes, RequestBuffering.TempDirectory(options));
+        // At least the bytes that decide the outcome stay in memory.
+        var buffer = new SpillBuffer(Math.Max(options.BufferMemoryBytes, ResponseOutcomeDetector.DefaultPrefixBytes), RequestBuffering.TempDirectory(options));
         // Freed when the exchange ends, whoever else holds it: pooled memory back, temp file deleted.
         context.HttpContext.Response.RegisterForDispose(buffer);
         Stream? rest = null;
@@ -58,7 +62,7 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
         {
             buffer.Dispose();
             var timedOut = e is OperationCanceledException && !context.HttpContext.RequestAborted.IsCancellationRequested;
-            record.UpstreamFailure = timedOut ? "timeout" : "response body interrupted";
+            record.UpstreamFailure = timedOut ? RequestRecord.TimeoutFailure : "response body interrupted";
             record.UpstreamFinishedAt = time.GetTimestamp();
             record.Lease?.Release();
             LogDrainFailed(logger, timedOut ? "timed out" : e.GetType().Name);
@@ -76,6 +80,8 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
+        record.DetectedOutcome = ResponseOutcomeDetector.Detect((int)response.StatusCode, upstream.Headers.ContentType?.ToString(),
+            Encoding(upstream), buffer.Prefix(ResponseOutcomeDetector.DefaultPrefixBytes), isCompleteBody: rest is null && buffer.Length <= ResponseOutcomeDetector.DefaultPrefixBytes);
         response.Content = new BufferedContent(buffer, rest, upstream);
         if (rest is null)
         {
@@ -84,6 +90,8 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
             record.Lease?.Release();
         }
     }
+
+    internal static string Encoding(HttpContent content) => content.Headers.ContentEncoding.Count == 0 ? string.Empty : string.Join(",", content.Headers.ContentEncoding);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Reading Odoo's response failed: {Reason}")]
     private static partial void LogDrainFailed(ILogger logger, string reason);

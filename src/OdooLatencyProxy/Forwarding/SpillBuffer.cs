@@ -33,6 +33,10 @@ internal sealed class SpillBuffer(int memoryLimit, string tempDirectory) : IDisp
         await _file.WriteAsync(data, cancellationToken);
     }
 
+    /// <summary>The first bytes written, up to <paramref name="max"/> (those kept in memory): enough to judge a response.</summary>
+    public ReadOnlySpan<byte> Prefix(int max) =>
+        _segments.Count == 0 ? default : _segments[0].AsSpan(0, (int)Math.Min(Math.Min(max, SegmentSize), _memoryLength));
+
     /// <summary>A stream of everything written, then <paramref name="rest"/> if given. Call once, after the last write.</summary>
     public Stream OpenReplay(Stream? rest) => new ReplayStream(this, rest);
 

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Classification;
 using OdooLatencyProxy.Collector;
+using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Forwarding;
 using Yarp.ReverseProxy;
@@ -49,7 +51,7 @@ public sealed class ProxyHost : IAsyncDisposable
         ProxyOptionsLoader.Validate(options);
         if (configuration is not null) CollectorOptionsValidator.Validate(configuration);
         var topology = new ProxyTopology(options);
-        var publicApp = BuildPublic(options, topology, configuration, services);
+        var publicApp = BuildPublic(options, topology, ClassifierLoader.Load(configuration), configuration, services);
         var adminApp = BuildAdmin(options, configuration, publicApp.Services);
         await publicApp.StartAsync(cancellationToken);
         try
@@ -81,7 +83,8 @@ public sealed class ProxyHost : IAsyncDisposable
         await _public.DisposeAsync();
     }
 
-    private static WebApplication BuildPublic(ProxyOptions options, ProxyTopology topology, IConfiguration? configuration, Action<IServiceCollection>? services)
+    private static WebApplication BuildPublic(
+        ProxyOptions options, ProxyTopology topology, RequestClassifier classifier, IConfiguration? configuration, Action<IServiceCollection>? services)
     {
         var builder = CreateBuilder(configuration);
         builder.WebHost.UseShutdownTimeout(options.DrainTimeout);
@@ -101,6 +104,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton<RequestBuffering>();
         builder.Services.AddSingleton<ResponseBuffering>();
         builder.Services.AddSingleton<ForwardedHeaders>();
+        builder.Services.AddSingleton(new RequestNaming(classifier));
         builder.Services.AddSingleton<ProxyPipeline>();
         builder.Services.AddReverseProxy()
             .LoadFromMemory(topology.Routes, topology.Clusters)

@@ -1,10 +1,23 @@
 using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Odoo.Classification;
 
 namespace OdooLatencyProxy.Telemetry;
 
 /// <summary>What the proxy learns about one request on its way; travels in <c>HttpContext.Features</c> to whatever records it.</summary>
 public sealed class RequestRecord
 {
+    /// <summary>Value of <see cref="UpstreamFailure"/> when Odoo went silent for longer than the timeout.</summary>
+    public const string TimeoutFailure = "timeout";
+
+    /// <summary>The business operation (never null once the proxy has seen the request line).</summary>
+    public Operation Operation { get; set; } = null!;
+
+    /// <summary>How the request ended; final when recorders are called.</summary>
+    public ResponseOutcome Outcome { get; set; }
+
+    /// <summary>What the response's status and first bytes said, when the proxy looked at them.</summary>
+    public ResponseOutcome? DetectedOutcome { get; set; }
+
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) when the proxy started handling the request.</summary>
     public long StartedAt { get; init; }
 

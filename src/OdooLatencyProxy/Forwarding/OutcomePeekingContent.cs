@@ -1,0 +1,86 @@
+using System.Net;
+using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.Telemetry;
+
+namespace OdooLatencyProxy.Forwarding;
+
+/// <summary>
+/// A streamed response that keeps a copy of its first bytes as they pass, and judges the outcome
+/// (JSON-RPC error, XML-RPC fault) from them; never buffers more than the detector needs.
+/// </summary>
+internal sealed class OutcomePeekingContent(HttpContent inner, int status, RequestRecord record) : HttpContent
+{
+    private readonly byte[] _prefix = new byte[ResponseOutcomeDetector.DefaultPrefixBytes];
+    private int _length;
+    private bool _judged;
+
+    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+        new PeekingStream(await inner.ReadAsStreamAsync(cancellationToken), this);
+
+    protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        await using var source = await CreateContentReadStreamAsync(cancellationToken);
+        await source.CopyToAsync(stream, cancellationToken);
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private void Saw(ReadOnlySpan<byte> data, bool ended)
+    {
+        if (_judged) return;
+        var take = Math.Min(data.Length, _prefix.Length - _length);
+        data[..take].CopyTo(_prefix.AsSpan(_length));
+        _length += take;
+        if (!ended && _length < _prefix.Length) return;
+        _judged = true;
+        record.DetectedOutcome = ResponseOutcomeDetector.Detect(status, inner.Headers.ContentType?.ToString(),
+            ResponseBuffering.Encoding(inner), _prefix.AsSpan(0, _length), isCompleteBody: ended);
+    }
+
+    private sealed class PeekingStream(Stream source, OutcomePeekingContent owner) : Stream
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await source.ReadAsync(buffer, cancellationToken);
+            owner.Saw(buffer.Span[..read], ended: read == 0);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) source.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
