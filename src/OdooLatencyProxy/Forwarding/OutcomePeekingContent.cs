@@ -57,7 +57,8 @@ internal sealed class OutcomePeekingContent(HttpContent inner, int status, Reque
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await source.ReadAsync(buffer, cancellationToken);
-            owner.Saw(buffer.Span[..read], ended: read == 0);
+            // YARP first reads zero bytes to wait for data: only an empty result for a real buffer is the end.
+            if (read > 0 || !buffer.IsEmpty) owner.Saw(buffer.Span[..read], ended: read == 0);
             return read;
         }
 
