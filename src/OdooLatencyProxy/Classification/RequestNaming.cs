@@ -1,5 +1,6 @@
 using System.Buffers;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.Classification;
@@ -55,7 +56,7 @@ internal sealed class RequestNaming(RequestClassifier classifier)
     }
 
     /// <summary>Replays the peeked bytes, then the rest of the body; used only when request buffering is off.</summary>
-    private sealed class PrefixReplayStream(byte[] prefix, Stream rest) : Stream
+    private sealed class PrefixReplayStream(byte[] prefix, Stream rest) : ReadOnlyStream
     {
         private int _position;
 
@@ -70,21 +71,5 @@ internal sealed class RequestNaming(RequestClassifier classifier)
             }
             return await rest.ReadAsync(buffer, cancellationToken);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -52,7 +52,7 @@ internal sealed class OutcomePeekingContent(HttpContent inner, int status, Reque
             ResponseBuffering.Encoding(inner), _prefix.AsSpan(0, _length), isCompleteBody: ended);
     }
 
-    private sealed class PeekingStream(Stream source, OutcomePeekingContent owner) : Stream
+    private sealed class PeekingStream(Stream source, OutcomePeekingContent owner) : ReadOnlyStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -62,26 +62,10 @@ internal sealed class OutcomePeekingContent(HttpContent inner, int status, Reque
             return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing) source.Dispose();
             base.Dispose(disposing);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -48,7 +48,7 @@ internal sealed class SpillBuffer(int memoryLimit, string tempDirectory) : IDisp
         _file = null;
     }
 
-    private sealed class ReplayStream(SpillBuffer buffer, Stream? rest) : Stream
+    private sealed class ReplayStream(SpillBuffer buffer, Stream? rest) : ReadOnlyStream
     {
         private long _position;
         private bool _fileRewound;
@@ -77,21 +77,5 @@ internal sealed class SpillBuffer(int memoryLimit, string tempDirectory) : IDisp
             }
             return rest is null ? 0 : await rest.ReadAsync(destination, cancellationToken);
         }
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -117,7 +117,7 @@ public sealed class SlowClientTests
     }
 
     /// <summary>A request body that sends a little, then waits for the test before sending the rest.</summary>
-    private sealed class TrickleStream : Stream
+    private sealed class TrickleStream : OdooLatencyProxy.Forwarding.ReadOnlyStream
     {
         public static readonly byte[] Expected = [.. Enumerable.Range(0, 5000).Select(i => (byte)(i % 251))];
         private readonly TaskCompletionSource _finish = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -137,16 +137,5 @@ public sealed class SlowClientTests
             if (_position == 100) _started.TrySetResult();
             return count;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
