@@ -176,6 +176,7 @@ public sealed class ProxyHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ProxyHost).Assembly.GetName().Name });
         if (configuration is not null) builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddSecretSafeFilters();
         return builder;
     }
 
