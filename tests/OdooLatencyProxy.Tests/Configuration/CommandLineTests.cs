@@ -42,6 +42,24 @@ public sealed class CommandLineTests
         Assert.Equal(named, error.Setting);
     }
 
+    [Fact]
+    public async Task TheRealBinary_WithARuleThatCannotCompile_ExitsNamingTheRule()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"olp-rules-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{"Classification":{"Rules":[{"Name":"ok.rule","Path":"/ok"},{"Name":"shop.orders","PathRegex":"/shop/(unclosed"}]}}""");
+        try
+        {
+            var (exitCode, stderr) = await RunProxyAsync("--config", file);
+
+            Assert.Equal(2, exitCode);
+            Assert.StartsWith("Invalid configuration: Classification:Rules:1: Classification rule #1 ('shop.orders'):", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("Invalid configuration: --workers: 'many' is not a whole number", "--workers", "many")]
     [InlineData("Invalid configuration: Proxy:Upstreams:0: 'odoo' is not an http:// or https:// URL", "--upstream", "odoo")]
@@ -50,8 +68,17 @@ public sealed class CommandLineTests
     [InlineData("Invalid configuration: Collector:LogPath (--odoo-log): folder '/no/such' does not exist", "--odoo-log", "/no/such/odoo.log")]
     public async Task TheRealBinary_WithABadSetting_ExitsWithTheMessage(string message, string flag, string value)
     {
+        var (exitCode, stderr) = await RunProxyAsync(flag, value);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(message, stderr);
+    }
+
+    // Runs the built proxy with loopback ports until it exits by itself (it must, on bad configuration).
+    private static async Task<(int ExitCode, string Stderr)> RunProxyAsync(params string[] args)
+    {
         var proxyDll = typeof(ProxyHost).Assembly.Location;
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [proxyDll, flag, value, "--listen", "http://127.0.0.1:0", "--admin-listen", "http://127.0.0.1:0"])
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [proxyDll, .. args, "--listen", "http://127.0.0.1:0", "--admin-listen", "http://127.0.0.1:0"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -59,8 +86,6 @@ public sealed class CommandLineTests
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
         await process.WaitForExitAsync(deadline.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        Assert.Equal(message, (await stderr).Trim());
+        return (process.ExitCode, (await stderr).Trim());
     }
 }
