@@ -40,7 +40,7 @@ public sealed class AccuracyTests(ITestOutputHelper output)
             while ((i = Interlocked.Increment(ref next)) < delays.Length)
             {
                 using var response = await harness.GetAsync("/odoo/" + distribution, delays[i]);
-                response.EnsureSuccessStatusCode();
+                Assert.True(response.IsSuccessStatusCode || (int)response.StatusCode is >= 300 and < 400);
             }
         }));
         await Eventually.TrueAsync(async () => (await harness.OperationWindowAsync(operation))?.GetProperty("count").GetInt64() == Requests,
