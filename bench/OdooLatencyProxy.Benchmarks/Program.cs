@@ -1,8 +1,12 @@
 using BenchmarkDotNet.Running;
 using OdooLatencyProxy.Benchmarks.Forwarding;
+using OdooLatencyProxy.Benchmarks.Telemetry;
 
-// `memory`: the real proxy process's memory while a 1 GiB response goes to a slow client (not a BenchmarkDotNet job).
+// Two measurements that are not BenchmarkDotNet jobs; anything else goes to BenchmarkDotNet.
+// "memory": the real proxy process's memory while a 1 GiB response goes to a slow client.
+// "throughput [seconds] [rounds]": the end-to-end telemetry on/off comparison.
 if (args is ["memory", ..]) return await SlowClientMemory.RunAsync();
+if (args is ["throughput", ..]) return await ThroughputComparison.RunAsync(args);
 
-BenchmarkSwitcher.FromAssembly(typeof(SlowClientMemory).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(RecordingBenchmarks).Assembly).Run(args);
 return 0;
