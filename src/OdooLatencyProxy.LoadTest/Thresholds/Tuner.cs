@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OdooLatencyProxy.LoadTest.Results;
+using OdooLatencyProxy.Odoo.Classification;
+
+namespace OdooLatencyProxy.LoadTest.Thresholds;
+
+/// <summary>Settings of <c>tune</c>: which baseline percentile, how much headroom, and what is too little data.</summary>
+internal sealed record TuneSettings
+{
+    /// <summary>Baseline percentile the threshold grows from. Default p95 (the alert rules' percentile).</summary>
+    public string Percentile { get; init; } = "p95";
+
+    /// <summary>Headroom over the baseline: threshold = baseline x margin, rounded up to two significant digits. Default 1.5.</summary>
+    public double Margin { get; init; } = 1.5;
+
+    /// <summary>Operations with fewer requests get no proposal: their percentile is noise. Default 20.</summary>
+    public long MinCount { get; init; } = 20;
+
+    /// <summary>Smallest threshold proposed, whatever the baseline. Default 0.05 s.</summary>
+    public double MinSeconds { get; init; } = 0.05;
+}
+
+/// <summary>A proposed threshold for one operation.</summary>
+internal sealed record Proposal(string Operation, long Count, double BaselineSeconds, double ThresholdSeconds);
+
+/// <summary>The proposals and what was left out, with reasons.</summary>
+internal sealed record TuneResult(IReadOnlyList<Proposal> Proposals, IReadOnlyList<string> Skipped, TuneSettings Settings, string Source);
+
+/// <summary>Turns a baseline report into per-operation thresholds, written for the alert rules and for the proxy's configuration.</summary>
+internal static class Tuner
+{
+    public const string ThresholdsFileName = "thresholds.yml";
+    public const string ClassificationFileName = "classification-thresholds.json";
+
+    public static TuneResult Propose(RunReport report, TuneSettings settings, string source)
+    {
+        var proposals = new List<Proposal>();
+        var skipped = new List<string>();
+        foreach (var operation in report.Operations.OrderBy(o => o.Operation, StringComparer.Ordinal))
+        {
+            if (operation.Count < settings.MinCount)
+            {
+                skipped.Add($"{operation.Operation}: {operation.Count} requests, fewer than {settings.MinCount}");
+                continue;
+            }
+
+            if (!IsRuleName(operation.Operation))
+            {
+                skipped.Add($"{operation.Operation}: not a name a classification rule can carry (name it with a rule first)");
+                continue;
+            }
+
+            var baseline = operation.Latency.Get(settings.Percentile) ?? throw new FormatException($"unknown percentile '{settings.Percentile}'");
+            proposals.Add(new Proposal(operation.Operation, operation.Count, baseline, Math.Max(settings.MinSeconds, RoundUp(baseline * settings.Margin))));
+        }
+
+        return new TuneResult(proposals, skipped, settings, source);
+    }
+
+    /// <summary>Writes <c>thresholds.yml</c> (alert rules) and <c>classification-thresholds.json</c> (the proxy's <c>Classification:Rules</c>).</summary>
+    public static (string Yaml, string Json) Write(TuneResult result, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var key = KeyOf(result.Settings.Percentile);
+        var comments = new List<string>
+        {
+            $"Proposed by OdooLatencyProxy.LoadTest tune from {Path.GetFileName(result.Source)}:",
+            $"threshold = baseline {result.Settings.Percentile} x {result.Settings.Margin.ToString("0.##", CultureInfo.InvariantCulture)}, rounded up to two significant digits, at least {Durations.FormatSeconds(result.Settings.MinSeconds)}.",
+            "Read by the alert rules (share of requests slower than the threshold) and by `run --thresholds` (pass/fail).",
+        };
+        comments.AddRange(result.Skipped.Select(s => "skipped " + s));
+        var yaml = ThresholdsFile.WriteYaml(result.Proposals.Select(p => (p.Operation, (IReadOnlyList<(string, double)>)[(key, p.ThresholdSeconds)])), comments);
+        var rules = new JsonArray([.. result.Proposals.Select(p => (JsonNode)new JsonObject { ["Name"] = p.Operation, ["ThresholdSeconds"] = p.ThresholdSeconds })]);
+        var json = new JsonObject { ["Classification"] = new JsonObject { ["Rules"] = rules } }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        var yamlPath = Path.Combine(directory, ThresholdsFileName);
+        var jsonPath = Path.Combine(directory, ClassificationFileName);
+        File.WriteAllText(yamlPath, yaml);
+        File.WriteAllText(jsonPath, json);
+        return (yamlPath, jsonPath);
+    }
+
+    /// <summary><c>p95</c> -&gt; <c>p95_seconds</c>, <c>p99.9</c> -&gt; <c>p99_9_seconds</c>.</summary>
+    public static string KeyOf(string percentile) => percentile.Replace('.', '_') + "_seconds";
+
+    /// <summary>Rounds up to two significant digits: 0.1234 -&gt; 0.13, 2.01 -&gt; 2.1.</summary>
+    public static double RoundUp(double seconds)
+    {
+        if (!(seconds > 0)) return 0;
+        var scale = Math.Pow(10, Math.Floor(Math.Log10(seconds)) - 1);
+        return Math.Round(Math.Ceiling(Math.Round(seconds / scale, 9)) * scale, 12);
+    }
+
+    private static bool IsRuleName(string name)
+    {
+        // The same check the proxy applies when it loads the rules.
+        try
+        {
+            _ = new RequestClassifier(new ClassificationOptions { Rules = [new ClassificationRule { Name = name, ThresholdSeconds = 1 }] });
+            return true;
+        }
+        catch (ClassificationRuleException)
+        {
+            return false;
+        }
+    }
+}
