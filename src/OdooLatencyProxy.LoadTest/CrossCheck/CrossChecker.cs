@@ -137,10 +137,10 @@ internal static class CrossChecker
             }
             else
             {
-                agrees = Within(client.P50, proxyWindow.P50, settings) && Within(client.P95, proxyWindow.P95, settings);
+                agrees = Within(client.P50, proxyWindow.P50 ?? double.NaN, settings) && Within(client.P95, proxyWindow.P95 ?? double.NaN, settings);
             }
 
-            rows.Add(new CrossCheckRow(name, count, proxyWindow.Count, client.P50, proxyWindow.P50, client.P95, proxyWindow.P95, client.P99, proxyWindow.P99,
+            rows.Add(new CrossCheckRow(name, count, proxyWindow.Count, client.P50, proxyWindow.P50 ?? double.NaN, client.P95, proxyWindow.P95 ?? double.NaN, client.P99, proxyWindow.P99 ?? double.NaN,
                 count == 0 ? 0 : (double)failures / count, proxyWindow.FailureRate, agrees, note));
         }
 

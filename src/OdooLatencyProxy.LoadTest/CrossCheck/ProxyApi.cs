@@ -31,16 +31,16 @@ internal sealed record ProxyWindow
 
     public double FailureRate { get; init; }
 
-    public double P50 { get; init; }
+    public double? P50 { get; init; }
 
-    public double P95 { get; init; }
+    public double? P95 { get; init; }
 
-    public double P99 { get; init; }
+    public double? P99 { get; init; }
 
     [JsonPropertyName("p999")]
-    public double P999 { get; init; }
+    public double? P999 { get; init; }
 
-    public double Max { get; init; }
+    public double? Max { get; init; }
 }
 
 /// <summary>Reads the proxy's JSON API on its admin listener.</summary>
