@@ -18,8 +18,8 @@ internal sealed record AgreementSettings
     /// <summary>Part of the allowance proportional to the value (GC and scheduling pauses on a busy host). Default 10 %.</summary>
     public double Relative { get; init; } = 0.10;
 
-    /// <summary>Operations with fewer requests are shown but not judged. Default 20.</summary>
-    public long MinCount { get; init; } = 20;
+    /// <summary>Operations with fewer requests are shown but not judged. Default 10: both sides time the same requests, so even few agree.</summary>
+    public long MinCount { get; init; } = 10;
 
     /// <summary>How long to wait for the proxy's windows to include every request the client finished. Default 15 s.</summary>
     public TimeSpan SettleDeadline { get; init; } = TimeSpan.FromSeconds(15);

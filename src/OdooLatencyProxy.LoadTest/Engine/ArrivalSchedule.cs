@@ -49,7 +49,8 @@ internal static class ArrivalSchedule
                     d = disc < 0 ? double.PositiveInfinity : (-rate + Math.Sqrt(disc)) / slope;
                 }
 
-                if (tau + d >= length || double.IsNaN(d))
+                // The epsilon keeps float error from adding an arrival exactly at the end (60 in 3 s at 20/s, not 61).
+                if (tau + d >= length - 1e-9 || double.IsNaN(d))
                 {
                     // Carry what accumulated in the rest of this stage into the next.
                     var rest = length - tau;

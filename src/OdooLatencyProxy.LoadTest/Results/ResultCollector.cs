@@ -120,6 +120,15 @@ internal sealed class ResultCollector
         }
     }
 
+    /// <summary>Requests of <paramref name="operation"/> finished so far.</summary>
+    public long Operations(string operation)
+    {
+        lock (_lock)
+        {
+            return _operations.TryGetValue(operation, out var stats) ? stats.Latency.TotalCount : 0;
+        }
+    }
+
     /// <summary>Latency histogram of everything since the last call (for the progress line), then starts a new interval.</summary>
     public LongHistogram TakeInterval()
     {

@@ -23,6 +23,9 @@ internal enum TemplateContext
 /// <summary>A value a placeholder stands for: a number, a string, a boolean or raw JSON.</summary>
 internal readonly record struct TemplateValue(JsonValueKind Kind, string Text)
 {
+    // Quotes as \" like every JSON writer, not \u0022: bodies should look like what Odoo's clients send.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static TemplateValue Number(long value) => new(JsonValueKind.Number, value.ToString(CultureInfo.InvariantCulture));
 
     public static TemplateValue String(string value) => new(JsonValueKind.String, value);
@@ -36,11 +39,11 @@ internal readonly record struct TemplateValue(JsonValueKind Kind, string Text)
     };
 
     public void WriteJson(StringBuilder to) =>
-        to.Append(Kind == JsonValueKind.String ? JsonSerializer.Serialize(Text) : Text);
+        to.Append(Kind == JsonValueKind.String ? JsonSerializer.Serialize(Text, Relaxed) : Text);
 
     public void WriteJsonText(StringBuilder to)
     {
-        var quoted = JsonSerializer.Serialize(Text);
+        var quoted = JsonSerializer.Serialize(Text, Relaxed);
         to.Append(quoted, 1, quoted.Length - 2);
     }
 
