@@ -19,7 +19,12 @@ public sealed class TelemetryHarness : IAsyncDisposable
         Sim = sim;
         Proxy = proxy;
         Recorder = recorder;
-        Client = TestProxy.Client(proxy);
+        // No redirect following: one request sent is one request the proxy sees.
+        Client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = System.Net.DecompressionMethods.None })
+        {
+            BaseAddress = proxy.PublicUri,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
         Admin = new HttpClient { BaseAddress = proxy.AdminUri, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -51,7 +56,7 @@ public sealed class TelemetryHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends <c>GET path</c> with the simulator holding it <paramref name="delayMs"/>.</summary>
+    /// <summary>Sends <c>GET path</c> (answered 2xx or 3xx) with the simulator holding it <paramref name="delayMs"/>.</summary>
     public async Task<HttpResponseMessage> GetAsync(string path, double? delayMs = null, Action<HttpRequestMessage>? configure = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
