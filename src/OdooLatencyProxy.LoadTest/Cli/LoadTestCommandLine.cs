@@ -122,9 +122,11 @@ internal static class LoadTestCommandLine
         var minCount = new Option<long>("--min-count") { Description = "operations with fewer requests get no threshold", DefaultValueFactory = _ => 20 };
         var minSeconds = new Option<string>("--min") { Description = "smallest threshold proposed", DefaultValueFactory = _ => "50ms" };
         var output = new Option<string?>("--out") { Description = "folder for thresholds.yml and classification-thresholds.json (default: beside the report)" };
+        var updateThresholds = new Option<string?>("--update-thresholds") { Description = "also merge into this thresholds file (deploy/prometheus/thresholds.yml): only its operations: section changes" };
+        var updateProxy = new Option<string?>("--update-proxy-config") { Description = "also merge into this proxy settings file (e.g. deploy/prometheus/thresholds.proxy.json): Classification:Rules thresholds" };
         var command = new Command("tune", "Propose per-operation latency thresholds from a baseline run, for the alert rules (thresholds.yml) and the proxy (Classification:Rules).")
         {
-            report, percentile, margin, minCount, minSeconds, output,
+            report, percentile, margin, minCount, minSeconds, output, updateThresholds, updateProxy,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -149,6 +151,18 @@ internal static class LoadTestCommandLine
                 text.AppendLine(CultureInfo.InvariantCulture, $"proposed thresholds from {baseline.Scenario} ({baseline.Load}): baseline {settings.Percentile} x {settings.Margin.ToString("0.##", CultureInfo.InvariantCulture)}");
                 ConsoleReport.AppendTable(text, rows);
                 foreach (var skipped in result.Skipped) text.AppendLine("skipped " + skipped);
+                if (parse.GetValue(updateThresholds) is { } thresholdsFile)
+                {
+                    await File.WriteAllTextAsync(thresholdsFile, Tuner.MergeYaml(await File.ReadAllTextAsync(thresholdsFile, cancellationToken), result), cancellationToken);
+                    text.AppendLine(CultureInfo.InvariantCulture, $"updated:       {thresholdsFile} (operations: section)");
+                }
+
+                if (parse.GetValue(updateProxy) is { } proxyFile)
+                {
+                    await File.WriteAllTextAsync(proxyFile, Tuner.MergeProxyJson(await File.ReadAllTextAsync(proxyFile, cancellationToken), result), cancellationToken);
+                    text.AppendLine(CultureInfo.InvariantCulture, $"updated:       {proxyFile} (Classification:Rules thresholds)");
+                }
+
                 text.AppendLine(CultureInfo.InvariantCulture, $"alert rules:   {yaml}");
                 text.AppendLine(CultureInfo.InvariantCulture, $"proxy config:  {json}  (merge its Classification:Rules into appsettings.json or pass it with --config)");
                 await stdout.WriteAsync(text.ToString());

@@ -53,7 +53,7 @@ internal static class ThresholdsFile
         return yaml.ToString();
     }
 
-    private static string Quote(string key) => key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') ? key : JsonSerializer.Serialize(key);
+    internal static string Quote(string key) => key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') ? key : JsonSerializer.Serialize(key);
 
     private static List<(string, string, double)> ReadJson(string text, string path)
     {
