@@ -127,6 +127,11 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
                 return Simple(request, () => Responses.Redirect("/web", [$"cids=; Expires={Now.AddYears(1).UtcDateTime.ToString("r", CultureInfo.InvariantCulture)}; Max-Age=0; Path=/", Responses.SessionCookie(NewSessionId(), Now)]));
             }
 
+            if (path == "/shop" || path.StartsWith("/shop/", StringComparison.Ordinal) || path.StartsWith("/payment/", StringComparison.Ordinal))
+            {
+                return Shop(request, post);
+            }
+
             if (path == "/")
             {
                 return Page(request, () => Responses.Redirect("/web", AnonymousCookie(request)));
@@ -522,6 +527,27 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
         var html = Captures.Text("webclient.html").Replace("{{csrf_token}}", CsrfToken(), StringComparison.Ordinal)
             .Replace("\"db\": \"odoo_e2e\"", "\"db\": " + PythonJson.Serialize(options.Database), StringComparison.Ordinal);
         return Responses.Html(200, html, before: [new("X-Frame-Options", "DENY"), new("Set-Cookie", Responses.SessionCookie(sessionId, Now))]);
+    }
+
+    /// <summary>
+    /// Website shop and payment callbacks, enough for webshop load: pages answer a small HTML page (an anonymous visitor gets a
+    /// session cookie), <c>/shop/cart/update_json</c> a JSON-RPC cart summary, provider webhooks an empty JSON body.
+    /// </summary>
+    private Exchange Shop(SimRequest request, bool post)
+    {
+        if (post && request.Path == "/shop/cart/update_json")
+        {
+            return JsonRpc(request, _ => null, (_, _) => new JsonObject { ["cart_quantity"] = 1, ["quantity"] = 1, ["warning"] = "" });
+        }
+
+        if (request.Path.StartsWith("/payment/", StringComparison.Ordinal))
+        {
+            return Simple(request, () => Responses.PlainJson("\"\"", "no-store"));
+        }
+
+        return Simple(request, () => Responses.Html(200,
+            "<!DOCTYPE html>\n<html lang=\"en-US\"><head><meta charset=\"utf-8\"/><title>Shop | My Company</title></head><body><main id=\"wrap\" class=\"oe_structure\">Simulated shop page</main></body></html>\n",
+            after: AnonymousCookie(request).Select(c => new KeyValuePair<string, string>("Set-Cookie", c))));
     }
 
     private SimResponse NotFound(SimRequest request)

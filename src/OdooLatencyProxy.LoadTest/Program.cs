@@ -1,0 +1,3 @@
+using OdooLatencyProxy.LoadTest.Cli;
+
+return await LoadTestCommandLine.InvokeAsync(args);

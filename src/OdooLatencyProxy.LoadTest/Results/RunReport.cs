@@ -1,0 +1,196 @@
+using HdrHistogram;
+using OdooLatencyProxy.LoadTest.CrossCheck;
+using OdooLatencyProxy.LoadTest.Engine;
+using OdooLatencyProxy.LoadTest.Thresholds;
+
+namespace OdooLatencyProxy.LoadTest.Results;
+
+/// <summary>report.json: everything a run measured, latencies in seconds.</summary>
+internal sealed record RunReport
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    public string Tool { get; init; } = "OdooLatencyProxy.LoadTest";
+
+    public required string Scenario { get; init; }
+
+    public string? ScenarioFile { get; init; }
+
+    public required string Target { get; init; }
+
+    /// <summary>What the target was: "simulator behind the proxy (in-process)" or the URL given.</summary>
+    public string? TargetDescription { get; init; }
+
+    public required string Model { get; init; }
+
+    public required string Load { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public double DurationSeconds { get; init; }
+
+    public required Totals Totals { get; init; }
+
+    public required IReadOnlyList<OperationReport> Operations { get; init; }
+
+    public double TimelineBucketSeconds { get; init; }
+
+    public IReadOnlyList<TimelinePoint> Timeline { get; init; } = [];
+
+    public CrossCheckReport? CrossCheck { get; set; }
+
+    public ThresholdsReport? Thresholds { get; set; }
+
+    public List<string> Notes { get; init; } = [];
+}
+
+/// <summary>Run-wide counts.</summary>
+internal sealed record Totals(long Requests, long Failures, double FailureRate, double RatePerSecond, long Late, long Dropped, long MaxInFlight);
+
+/// <summary>One operation's figures.</summary>
+internal sealed record OperationReport
+{
+    public required string Operation { get; init; }
+
+    public long Count { get; init; }
+
+    public long Failures { get; init; }
+
+    public double FailureRate { get; init; }
+
+    public double RatePerSecond { get; init; }
+
+    public IReadOnlyDictionary<string, long> Outcomes { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>From the intended send time: what a user waiting since then saw (includes any wait before the send).</summary>
+    public required Percentiles Latency { get; init; }
+
+    /// <summary>From the actual send: what the server (and the proxy) saw.</summary>
+    public required Percentiles ServiceTime { get; init; }
+
+    /// <summary>Latency percentile distribution for charts: (percentile, seconds).</summary>
+    public IReadOnlyList<double[]> Distribution { get; init; } = [];
+}
+
+/// <summary>Percentiles in seconds.</summary>
+internal sealed record Percentiles(double P50, double P90, double P95, double P99, double P999, double Max, double Mean)
+{
+    public static Percentiles Of(HistogramBase histogram) => histogram.TotalCount == 0
+        ? new(0, 0, 0, 0, 0, 0, 0)
+        : new(At(histogram, 50), At(histogram, 90), At(histogram, 95), At(histogram, 99), At(histogram, 99.9),
+            histogram.HighestEquivalentValue(histogram.GetMaxValue()) / 1e6, histogram.GetMean() / 1e6);
+
+    /// <summary>The value at a percentile name such as <c>p95</c>, <c>p99.9</c>, <c>max</c>, <c>mean</c>; null if unknown.</summary>
+    public double? Get(string name) => name switch
+    {
+        "p50" or "median" => P50,
+        "p90" => P90,
+        "p95" => P95,
+        "p99" => P99,
+        "p999" or "p99.9" => P999,
+        "max" => Max,
+        "mean" or "avg" => Mean,
+        _ => null,
+    };
+
+    private static double At(HistogramBase histogram, double percentile) =>
+        histogram.HighestEquivalentValue(histogram.GetValueAtPercentile(percentile)) / 1e6;
+}
+
+/// <summary>One bucket of the latency-over-time chart (by intended send time).</summary>
+internal sealed record TimelinePoint(double T, string Operation, long Count, long Failures, double P50, double P99, double Max);
+
+/// <summary>Builds the report from a finished run.</summary>
+internal static class ReportBuilder
+{
+    public static RunReport Build(RunResult run, string scenario, string? scenarioFile, string? targetDescription)
+    {
+        var snapshot = run.Results.Snapshot();
+        var seconds = Math.Max(run.Elapsed.TotalSeconds, 1e-3);
+        var operations = snapshot.Operations.Values
+            .OrderByDescending(o => o.Count).ThenBy(o => o.Name, StringComparer.Ordinal)
+            .Select(o => new OperationReport
+            {
+                Operation = o.Name,
+                Count = o.Count,
+                Failures = o.Failures,
+                FailureRate = o.Count == 0 ? 0 : (double)o.Failures / o.Count,
+                RatePerSecond = o.Count / seconds,
+                Outcomes = o.Outcomes,
+                Latency = Percentiles.Of(o.Latency),
+                ServiceTime = Percentiles.Of(o.Service),
+                Distribution = Distribution(o.Latency),
+            }).ToList();
+        var total = operations.Sum(o => o.Count);
+        var failures = operations.Sum(o => o.Failures);
+        var bucket = Math.Max(1.0, Math.Ceiling(run.Elapsed.TotalSeconds / 120));
+        var notes = new List<string>();
+        if (snapshot.SamplesTruncated)
+        {
+            notes.Add($"Charts cover the first {snapshot.Samples.Count} requests only; percentiles cover all.");
+        }
+
+        if (run.Results.Dropped > 0)
+        {
+            notes.Add($"{run.Results.Dropped} arrivals were dropped because {run.Settings.MaxInFlight} steps were already in flight: the target could not keep up with the arrival rate.");
+        }
+
+        if (run.Results.Late > 0)
+        {
+            notes.Add($"{run.Results.Late} sends left later than {Durations.Format(run.Settings.LateTolerance)} after their intended time (the harness host was busy); their latency still counts from the intended time.");
+        }
+
+        if (run.Settings.Model == LoadModel.Closed)
+        {
+            notes.Add("Closed model: each user waits for its answer before the next request, so a stall delays the requests that would have been sent during it and they never show its cost (coordinated omission). Use the open model (--rate) for latency percentiles.");
+        }
+
+        return new RunReport
+        {
+            Scenario = scenario,
+            ScenarioFile = scenarioFile,
+            Target = run.Settings.Target.ToString(),
+            TargetDescription = targetDescription,
+            Model = run.Settings.Model == LoadModel.Open ? "open" : "closed",
+            Load = run.Settings.Describe(),
+            StartedAt = run.StartedAt,
+            DurationSeconds = run.Elapsed.TotalSeconds,
+            Totals = new Totals(total, failures, total == 0 ? 0 : (double)failures / total, total / seconds, run.Results.Late, run.Results.Dropped, run.Results.MaxInFlight),
+            Operations = operations,
+            TimelineBucketSeconds = bucket,
+            Timeline = Timeline(snapshot, bucket),
+            Notes = notes,
+        };
+    }
+
+    private static List<double[]> Distribution(HistogramBase histogram)
+    {
+        var points = new List<double[]>();
+        if (histogram.TotalCount == 0) return points;
+        foreach (var p in new[] { 0.0, 10, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99, 100 })
+        {
+            points.Add([p, histogram.HighestEquivalentValue(histogram.GetValueAtPercentile(p)) / 1e6]);
+        }
+
+        return points;
+    }
+
+    private static List<TimelinePoint> Timeline(CollectorSnapshot snapshot, double bucketSeconds)
+    {
+        var bucketUs = (long)(bucketSeconds * 1e6);
+        var points = new List<TimelinePoint>();
+        foreach (var group in snapshot.Samples.GroupBy(s => (Bucket: Math.Max(0, s.IntendedUs) / bucketUs, s.Operation)).OrderBy(g => g.Key.Bucket).ThenBy(g => g.Key.Operation))
+        {
+            var latencies = group.Select(s => s.LatencyUs).Order().ToArray();
+            points.Add(new TimelinePoint(group.Key.Bucket * bucketSeconds, snapshot.Names[group.Key.Operation], latencies.Length, group.Count(s => s.Failed),
+                Rank(latencies, 0.50) / 1e6, Rank(latencies, 0.99) / 1e6, latencies[^1] / 1e6));
+        }
+
+        return points;
+    }
+
+    // Nearest-rank percentile of a sorted array: exact for charts of a few hundred points per bucket.
+    private static long Rank(long[] sorted, double quantile) => sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Configuration;
+using OdooLatencyProxy.LoadTest.Results;
+using OdooLatencyProxy.LoadTest.Thresholds;
+using OdooLatencyProxy.Odoo.Classification;
+
+namespace OdooLatencyProxy.LoadTest.Tests.Thresholds;
+
+/// <summary>tune --update-thresholds / --update-proxy-config on files shaped like deploy/prometheus/thresholds.yml and thresholds.proxy.json.</summary>
+public sealed class TunerMergeTests
+{
+    private const string DeployThresholds = """
+        # Alert thresholds and selectors: the ONE place to change them.
+        selectors:
+          proxy_job: odoo-latency-proxy
+          runbook_base: https://example.com/docs/runbooks.md
+
+        alerts:
+          failure_ratio: 0.05
+          failure_for: 10m
+
+        operations:
+          # p95 of the proxy-measured duration (queue + Odoo) above which the operation alerts.
+          sale_order.confirm:
+            p95_seconds: 2
+          picking.validate:
+            p95_seconds: 4
+
+        # trailing comment
+        """;
+
+    private static TuneResult Result() => new(
+        [new Proposal("sale_order.confirm", 100, 0.0443, 0.067), new Proposal("invoice.post", 50, 0.1368, 0.21)],
+        [], new TuneSettings(), "report.json");
+
+    [Fact]
+    public void MergeYaml_ChangesOnlyTheOperationsSection_KeepingUntunedOperations()
+    {
+        var merged = Tuner.MergeYaml(DeployThresholds, Result());
+        Assert.StartsWith(DeployThresholds[..DeployThresholds.IndexOf("operations:", StringComparison.Ordinal)], merged, StringComparison.Ordinal);
+        Assert.Contains("  sale_order.confirm:\n    p95_seconds: 0.067\n  picking.validate:\n    p95_seconds: 4\n  invoice.post:\n    p95_seconds: 0.21\n", merged, StringComparison.Ordinal);
+        Assert.Contains("# p95 of the proxy-measured duration", merged, StringComparison.Ordinal);
+        Assert.EndsWith("\n\n# trailing comment", merged, StringComparison.Ordinal);
+
+        var path = Path.Combine(Support.TestSupport.TempDirectory(), "thresholds.yml");
+        File.WriteAllText(path, merged);
+        var read = ThresholdsFile.Read(path);
+        Assert.Equal(3, read.Count);
+        Assert.Equal(0.067, read.Single(t => t.Operation == "sale_order.confirm").Limit, 9);
+
+        // Merging twice gives the same file (one provenance comment, no duplicates).
+        Assert.Equal(merged, Tuner.MergeYaml(merged, Result()));
+    }
+
+    [Fact]
+    public void MergeProxyJson_UpdatesEveryRuleCarryingTheThreshold_AndAddsMissingOnes()
+    {
+        const string existing = """
+            { "Classification": { "Rules": [
+              { "Name": "sale_order.confirm", "ThresholdSeconds": 2 },
+              { "Name": "sale_order.confirm", "Model": "sale.order", "Method": "action_confirm", "ThresholdSeconds": 2 },
+              { "Name": "picking.validate", "ThresholdSeconds": 4 } ] } }
+            """;
+        var merged = Tuner.MergeProxyJson(existing, Result());
+        var path = Path.Combine(Support.TestSupport.TempDirectory(), "proxy.json");
+        File.WriteAllText(path, merged);
+        var options = new ConfigurationBuilder().AddJsonFile(path).Build()
+            .GetSection("Classification").Get<ClassificationOptions>()!;
+        var classifier = new RequestClassifier(options); // would throw on conflicting thresholds
+        Assert.Equal(0.067, classifier.FindOperation("sale_order.confirm")!.ThresholdSeconds);
+        Assert.Equal(0.21, classifier.FindOperation("invoice.post")!.ThresholdSeconds);
+        Assert.Equal(4, classifier.FindOperation("picking.validate")!.ThresholdSeconds);
+        Assert.Equal(4, options.Rules.Count);
+    }
+}
