@@ -154,12 +154,12 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
     private DateTimeOffset Now => time.GetUtcNow();
 
     private static Exchange Simple(SimRequest request, Func<SimResponse> respond) =>
-        new() { Operation = OperationClassifier.Classify(request.Method, request.Path, null), Respond = respond };
+        new() { Operation = OperationClassifier.Classify(request), Respond = respond };
 
     /// <summary>A page route: an expired session sends the browser to the login page (capture 150).</summary>
     private static Exchange Page(SimRequest request, Func<SimResponse> respond) => new()
     {
-        Operation = OperationClassifier.Classify(request.Method, request.Path, null),
+        Operation = OperationClassifier.Classify(request),
         Respond = respond,
         SessionExpired = () => Responses.Redirect("/web/login?redirect=" + Uri.EscapeDataString(request.Path + "?")),
     };
@@ -182,7 +182,7 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
         var call = target(rpc);
         return new Exchange
         {
-            Operation = OperationClassifier.Classify(request.Method, request.Path, call),
+            Operation = OperationClassifier.Classify(request),
             Respond = () =>
             {
                 try
@@ -359,7 +359,7 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
         var call = ServiceCall(service, method, args);
         return new Exchange
         {
-            Operation = OperationClassifier.Classify(request.Method, path, call),
+            Operation = OperationClassifier.Classify(request),
             Respond = () =>
             {
                 try
@@ -437,7 +437,7 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
         var call = RpcCall.Object(target?.Model ?? string.Empty, target?.Method ?? string.Empty, ids is null ? [] : new JsonArray(ids), kwargs);
         return new Exchange
         {
-            Operation = OperationClassifier.Classify(request.Method, request.Path, call),
+            Operation = OperationClassifier.Classify(request),
             Respond = () =>
             {
                 if (target is null)
@@ -474,7 +474,7 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
 
     private static Exchange QueueJob(SimRequest request) => new()
     {
-        Operation = OperationClassifier.Classify(request.Method, request.Path, null),
+        Operation = OperationClassifier.Classify(request),
         Respond = () => Responses.Html(200, string.Empty),
         // OCA queue_job: a UserError in the job answers 400, any other exception 500.
         BusinessError = () => Responses.Html(400, "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>The browser (or proxy) sent a request that this server could not understand.</p>\n"),
@@ -485,7 +485,7 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
         var form = ParseForm(request.Body.Span);
         return new Exchange
         {
-            Operation = OperationClassifier.Classify(request.Method, request.Path, null),
+            Operation = OperationClassifier.Classify(request),
             Respond = () =>
             {
                 if (!CredentialsOk(null, form.GetValueOrDefault("login"), form.GetValueOrDefault("password")))

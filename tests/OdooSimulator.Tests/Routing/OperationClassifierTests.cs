@@ -1,35 +1,42 @@
-using System.Text.Json.Nodes;
+using System.Text;
+using OdooSimulator.Prefork;
 using OdooSimulator.Routing;
 
 namespace OdooSimulator.Tests.Routing;
 
+/// <summary>The simulator names requests with the shared classifier, so its latency profiles key on the proxy's names.</summary>
 public sealed class OperationClassifierTests
 {
     [Theory]
-    [InlineData("GET", "/web/health", null, null, "health")]
-    [InlineData("GET", "/web/assets/ece891d/web.assets_web.min.js", null, null, "static")]
-    [InlineData("GET", "/partner_autocomplete/static/lib/jsvat.js", null, null, "static")]
-    [InlineData("GET", "/report/pdf/sale.report_saleorder/9", null, null, "report.render")]
-    [InlineData("GET", "/queue_job/runjob", null, null, "queue_job.run")]
-    [InlineData("POST", "/web/login", null, null, "auth.login")]
-    [InlineData("GET", "/web/login", null, null, "other")]
-    [InlineData("POST", "/web/session/authenticate", null, null, "auth.login")]
-    [InlineData("POST", "/web/dataset/call_button", "sale.order", "action_confirm", "sale_order.confirm")]
-    [InlineData("POST", "/web/dataset/call_button", "account.move", "action_post", "invoice.post")]
-    [InlineData("POST", "/web/dataset/call_button", "sale.advance.payment.inv", "create_invoices", "invoice.create")]
-    [InlineData("POST", "/web/dataset/call_kw/sale.order/web_read", "sale.order", "web_read", "ui.read")]
-    [InlineData("POST", "/web/dataset/call_kw/res.partner/name_search", "res.partner", "name_search", "ui.read")]
-    [InlineData("POST", "/web/dataset/call_kw/sale.order/web_save", "sale.order", "web_save", "ui.write")]
-    [InlineData("POST", "/web/dataset/call_button", "stock.picking", "button_validate", "ui.write")]
-    [InlineData("GET", "/web", null, null, "other")]
-    public void Classify_NamesTheOperation(string method, string path, string? model, string? rpcMethod, string expected)
+    [InlineData("GET", "/web/health", null, "health")]
+    [InlineData("GET", "/web/assets/ece891d/web.assets_web.min.js", null, "static")]
+    [InlineData("GET", "/partner_autocomplete/static/lib/jsvat.js", null, "static")]
+    [InlineData("GET", "/report/pdf/sale.report_saleorder/9", null, "report.render")]
+    [InlineData("GET", "/queue_job/runjob", null, "queue_job.run")]
+    [InlineData("POST", "/web/login", null, "auth.login")]
+    [InlineData("POST", "/web/session/authenticate", null, "auth.login")]
+    [InlineData("POST", "/web/dataset/call_button", """{"params":{"model":"sale.order","method":"action_confirm","args":[[1]]}}""", "sale_order.confirm")]
+    [InlineData("POST", "/web/dataset/call_button", """{"params":{"model":"account.move","method":"action_post","args":[[1]]}}""", "invoice.post")]
+    [InlineData("POST", "/web/dataset/call_button", """{"params":{"model":"sale.advance.payment.inv","method":"create_invoices","args":[[1]]}}""", "invoice.create")]
+    [InlineData("POST", "/web/dataset/call_kw/sale.order/web_read", null, "ui.read")]
+    [InlineData("POST", "/web/dataset/call_kw/res.partner/name_search", null, "ui.read")]
+    [InlineData("POST", "/web/dataset/call_kw/sale.order/web_save", null, "ui.write")]
+    [InlineData("POST", "/web/dataset/call_button", """{"params":{"model":"stock.picking","method":"button_validate","args":[[1]]}}""", "picking.validate")]
+    [InlineData("GET", "/web", null, "ui.bootstrap")]
+    public void Classify_NamesTheOperationAsTheProxyDoes(string method, string path, string? body, string expected)
     {
-        var call = model is null ? null : RpcCall.Object(model, rpcMethod!, null, null);
+        var bytes = Encoding.UTF8.GetBytes(body ?? string.Empty);
+        var request = new SimRequest
+        {
+            Method = method,
+            Path = path,
+            Query = string.Empty,
+            Version = "HTTP/1.1",
+            Headers = [],
+            Body = bytes,
+            BodyLength = bytes.Length,
+        };
 
-        Assert.Equal(expected, OperationClassifier.Classify(method, path, call));
+        Assert.Equal(expected, OperationClassifier.Classify(request));
     }
-
-    [Fact]
-    public void Classify_CommonLoginOverRpc_IsALogin() =>
-        Assert.Equal(SimOperations.AuthLogin, OperationClassifier.Classify("POST", "/jsonrpc", new RpcCall("common", string.Empty, "login", [], new JsonObject())));
 }

@@ -28,7 +28,8 @@ public sealed class XmlRpcTests
 
         Assert.Equal("2", Value(good).Element("int")!.Value);
         Assert.Equal("0", Value(bad).Element("boolean")!.Value);
-        Assert.Equal(2, sim.OperationCounts()[SimOperations.AuthLogin]);
+        // XML-RPC common is named by path alone, as the proxy names it: external API traffic.
+        Assert.Equal(2, sim.OperationCounts()[OdooLatencyProxy.Odoo.Classification.OperationNames.Api]);
     }
 
     [Fact]
