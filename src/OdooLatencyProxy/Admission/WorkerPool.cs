@@ -13,16 +13,21 @@ public sealed class WorkerPool
     private readonly int _maxQueueLength;
     private readonly TimeSpan? _maxQueueWait;
     private readonly TimeProvider _time;
+    private readonly IWorkerPoolObserver? _observer;
     private int _rotation;
 
     /// <summary>Creates a pool; <paramref name="workersByDestination"/> maps destination id to its worker limit (0 = not limited).</summary>
-    public WorkerPool(string name, IReadOnlyDictionary<string, int> workersByDestination, int maxQueueLength, TimeSpan? maxQueueWait, TimeProvider time)
+    public WorkerPool(string name, IReadOnlyDictionary<string, int> workersByDestination, int maxQueueLength, TimeSpan? maxQueueWait, TimeProvider time,
+        IWorkerPoolObserver? observer = null)
     {
         Name = name;
         _slots = workersByDestination.ToDictionary(p => p.Key, p => new DestinationSlots(p.Value));
         _maxQueueLength = maxQueueLength;
         _maxQueueWait = maxQueueWait;
         _time = time;
+        _observer = observer;
+        foreach (var (destination, slots) in _slots) observer?.BusyChanged(name, destination, 0, slots.Limit);
+        observer?.QueueChanged(name, 0);
     }
 
     /// <summary>The pool's name (the YARP cluster id).</summary>
@@ -49,6 +54,7 @@ public sealed class WorkerPool
             }
             waiter = new Waiter(candidates);
             waiter.Node = _queue.AddLast(waiter);
+            _observer?.QueueChanged(Name, _queue.Count);
             // Waiters ahead may be bound to other destinations (health differs over time); a room they cannot use is ours.
             Dispatch();
         }
@@ -66,7 +72,11 @@ public sealed class WorkerPool
             string? assigned = null;
             lock (_lock)
             {
-                if (waiter.Node?.List is not null) _queue.Remove(waiter.Node);
+                if (waiter.Node?.List is not null)
+                {
+                    _queue.Remove(waiter.Node);
+                    _observer?.QueueChanged(Name, _queue.Count);
+                }
                 else assigned = waiter.Slot.Task.Result; // Handed a slot in the same instant: give it back.
             }
             if (assigned is not null) Release(assigned);
@@ -92,7 +102,9 @@ public sealed class WorkerPool
     {
         lock (_lock)
         {
-            _slots[destination].Busy--;
+            var slots = _slots[destination];
+            slots.Busy--;
+            _observer?.BusyChanged(Name, destination, slots.Busy, slots.Limit);
             Dispatch();
         }
     }
@@ -107,6 +119,7 @@ public sealed class WorkerPool
             if (TryTakeSlot(node.Value.Candidates) is { } destination)
             {
                 _queue.Remove(node);
+                _observer?.QueueChanged(Name, _queue.Count);
                 node.Value.Node = null;
                 node.Value.Slot.SetResult(destination);
             }
@@ -140,7 +153,12 @@ public sealed class WorkerPool
                 bestLoad = load;
             }
         }
-        if (best is not null) _slots[best].Busy++;
+        if (best is not null)
+        {
+            var slots = _slots[best];
+            slots.Busy++;
+            _observer?.BusyChanged(Name, best, slots.Busy, slots.Limit);
+        }
         return best;
     }
 
@@ -184,15 +202,41 @@ public readonly record struct Admission(WorkerLease? Lease, AdmissionRejection R
 public sealed class WorkerLease(WorkerPool pool, string destination)
 {
     private int _released;
+    private Action<object>? _onRelease;
+    private object? _onReleaseState;
 
     /// <summary>The destination id the request must go to.</summary>
     public string Destination { get; } = destination;
 
+    /// <summary>
+    /// Calls <paramref name="callback"/> once, right after the worker is given back (the in-flight registry's hook).
+    /// A static callback with a state object keeps the request path free of allocations.
+    /// </summary>
+    public void OnRelease(Action<object> callback, object state)
+    {
+        _onReleaseState = state;
+        Interlocked.Exchange(ref _onRelease, callback); // A full fence: the read of _released below cannot move above it.
+        // Released before the hook was set: run it now, once.
+        if (Volatile.Read(ref _released) == 1 && Interlocked.Exchange(ref _onRelease, null) is { } late) late(state);
+    }
+
     /// <summary>Gives the worker back (as soon as the upstream response is fully read, not when the client has it).</summary>
     public void Release()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0) pool.Release(Destination);
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
+        pool.Release(Destination);
+        if (Interlocked.Exchange(ref _onRelease, null) is { } callback) callback(_onReleaseState!);
     }
+}
+
+/// <summary>Told of every change of a destination's busy count, under the pool's lock: keep it short and never throw.</summary>
+public interface IWorkerPoolObserver
+{
+    /// <summary>The destination's busy count is now <paramref name="busy"/> of <paramref name="limit"/> (0 = not limited).</summary>
+    void BusyChanged(string pool, string destination, int busy, int limit);
+
+    /// <summary>The pool's queue now holds <paramref name="queued"/> requests.</summary>
+    void QueueChanged(string pool, int queued);
 }
 
 /// <summary>Live numbers of one pool.</summary>

@@ -6,14 +6,15 @@ namespace OdooLatencyProxy.Admission;
 public sealed class WorkerPools
 {
     /// <summary>Creates the pool for the Odoo HTTP workers described by <paramref name="topology"/>.</summary>
-    public WorkerPools(ProxyTopology topology, Configuration.ProxyOptions options, TimeProvider time)
+    public WorkerPools(ProxyTopology topology, Configuration.ProxyOptions options, TimeProvider time, IWorkerPoolObserver? observer = null)
     {
         Workers = new WorkerPool(
             ProxyTopology.WorkersCluster,
             topology.WorkerDestinations.ToDictionary(ProxyTopology.DestinationId, d => d.Workers),
             options.MaxQueueLength,
             options.MaxQueueWait,
-            time);
+            time,
+            observer);
     }
 
     /// <summary>The pool of Odoo HTTP workers.</summary>

@@ -29,6 +29,14 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The client as a trusted front reported it (X-Real-IP), or null when the peer is the client.</summary>
+    public string? ForwardedClient(HttpContext context)
+    {
+        if (_trusted.Length == 0 || context.Connection.RemoteIpAddress is not { } remote || !IsTrusted(remote)) return null;
+        var realIp = context.Request.Headers["X-Real-IP"];
+        return realIp.Count == 1 ? realIp[0] : null;
+    }
+
     private static void Replace(RequestTransformContext context, string header, bool keepIncoming, string value)
     {
         var incoming = RequestTransform.TakeHeader(context, header);

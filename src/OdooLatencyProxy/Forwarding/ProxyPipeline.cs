@@ -8,8 +8,9 @@ using Yarp.ReverseProxy.Model;
 namespace OdooLatencyProxy.Forwarding;
 
 /// <summary>
-/// The proxy's steps inside YARP's pipeline, in order: record, buffer the request body, take a worker
-/// (or queue for one), forward, give the worker back. Load balancing is admission's choice of destination.
+/// The proxy's steps inside YARP's pipeline, in order: name, tell the recorders it started, buffer the request body,
+/// take a worker (or queue for one), forward, give the worker back, and hand the finished record to every recorder
+/// exactly once, whatever happened. Load balancing is admission's choice of destination.
 /// </summary>
 internal sealed partial class ProxyPipeline(
     WorkerPools pools, RequestBuffering buffering, RequestNaming naming, ProxyOptions options, TimeProvider time,
@@ -26,6 +27,7 @@ internal sealed partial class ProxyPipeline(
         var pool = pools.ForCluster(proxy.Cluster.Config.ClusterId);
         try
         {
+            foreach (var recorder in _recorders) recorder.Started(context, record);
             if (pool is null)
             {
                 await next(); // Websockets and long polling: the gevent port, not counted against workers.
@@ -83,6 +85,7 @@ internal sealed partial class ProxyPipeline(
 
         record.Lease = lease;
         record.Destination = lease.Destination;
+        foreach (var recorder in _recorders) recorder.Admitted(context, record);
         foreach (var destination in available)
         {
             if (destination.DestinationId == lease.Destination)

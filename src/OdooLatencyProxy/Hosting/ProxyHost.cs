@@ -8,6 +8,11 @@ using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Forwarding;
+using OdooLatencyProxy.Status;
+using OdooLatencyProxy.Telemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
@@ -51,7 +56,8 @@ public sealed class ProxyHost : IAsyncDisposable
         ProxyOptionsLoader.Validate(options);
         if (configuration is not null) CollectorOptionsValidator.Validate(configuration);
         var topology = new ProxyTopology(options);
-        var publicApp = BuildPublic(options, topology, ClassifierLoader.Load(configuration), configuration, services);
+        var telemetry = LoadTelemetryOptions(configuration);
+        var publicApp = BuildPublic(options, telemetry, topology, ClassifierLoader.Load(configuration), configuration, services);
         var adminApp = BuildAdmin(options, configuration, publicApp.Services);
         await publicApp.StartAsync(cancellationToken);
         try
@@ -83,8 +89,8 @@ public sealed class ProxyHost : IAsyncDisposable
         await _public.DisposeAsync();
     }
 
-    private static WebApplication BuildPublic(
-        ProxyOptions options, ProxyTopology topology, RequestClassifier classifier, IConfiguration? configuration, Action<IServiceCollection>? services)
+    private static WebApplication BuildPublic(ProxyOptions options, TelemetryOptions telemetry, ProxyTopology topology, RequestClassifier classifier,
+        IConfiguration? configuration, Action<IServiceCollection>? services)
     {
         var builder = CreateBuilder(configuration);
         builder.WebHost.UseShutdownTimeout(options.DrainTimeout);
@@ -106,6 +112,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton<ForwardedHeaders>();
         builder.Services.AddSingleton(new RequestNaming(classifier));
         builder.Services.AddSingleton<ProxyPipeline>();
+        AddTelemetry(builder.Services, telemetry);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(topology.Routes, topology.Clusters)
             .AddTransforms(transforms =>
@@ -123,6 +130,8 @@ public sealed class ProxyHost : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // Created now, not at the first scrape: the meter must exist before the admin host's exporters start.
+        _ = app.Services.GetRequiredService<OdooMeter>();
         var pipeline = app.Services.GetRequiredService<ProxyPipeline>();
         app.MapReverseProxy(proxy =>
         {
@@ -137,10 +146,16 @@ public sealed class ProxyHost : IAsyncDisposable
     {
         var builder = CreateBuilder(configuration);
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, options.AdminListen));
+        // One meter for the whole proxy: the collector creates its instruments through the public host's factory,
+        // which hands back the same Meter instance OdooMeter holds (AddMetrics below keeps this registration).
+        builder.Services.AddSingleton(proxyServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         // The database collector lives beside the request path, in the admin host: its failures stay there.
         builder.Services.AddOdooCollector(builder.Configuration);
+        AddExporters(builder, proxyServices.GetRequiredService<OdooMeter>(), proxyServices.GetRequiredService<TelemetryOptions>());
         var app = builder.Build();
         app.MapCollectorApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapStatusApi(proxyServices);
         var pools = proxyServices.GetRequiredService<WorkerPools>();
         var state = proxyServices.GetRequiredService<IProxyStateLookup>();
 
@@ -171,6 +186,73 @@ public sealed class ProxyHost : IAsyncDisposable
     }
 
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private static TelemetryOptions LoadTelemetryOptions(IConfiguration? configuration)
+    {
+        var section = configuration?.GetSection(TelemetryOptions.Section);
+        TelemetryOptions telemetry;
+        try
+        {
+            telemetry = section?.Get<TelemetryOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new TelemetryOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigurationException(TelemetryOptions.Section, e.Message);
+        }
+        if (telemetry.LatencyInterval <= TimeSpan.Zero || telemetry.LatencyInterval > TimeSpan.FromMinutes(1))
+            throw new ConfigurationException($"{TelemetryOptions.Section}:{nameof(telemetry.LatencyInterval)}", $"must be between 0 and 1 minute, got {telemetry.LatencyInterval}");
+        if (telemetry.SaturationThreshold is not (> 0 and <= 1))
+            throw new ConfigurationException($"{TelemetryOptions.Section}:{nameof(telemetry.SaturationThreshold)}", $"must be within (0, 1], got {telemetry.SaturationThreshold}");
+        if (telemetry.OtlpEndpoint is { Length: > 0 } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+            throw new ConfigurationException($"{TelemetryOptions.Section}:{nameof(telemetry.OtlpEndpoint)}", $"'{endpoint}' is not an absolute URL");
+        if (telemetry.OtlpProtocol is { Length: > 0 } protocol && protocol is not ("grpc" or "http/protobuf"))
+            throw new ConfigurationException($"{TelemetryOptions.Section}:{nameof(telemetry.OtlpProtocol)}", $"must be grpc or http/protobuf, got '{protocol}'");
+        return telemetry;
+    }
+
+    // The request path's side of telemetry, in the public host (the admin host reads it through proxyServices).
+    private static void AddTelemetry(IServiceCollection services, TelemetryOptions telemetry)
+    {
+        services.AddSingleton(telemetry);
+        services.AddMetrics();
+        services.AddSingleton(sp => new LatencyWindows(sp.GetRequiredService<TimeProvider>(), telemetry.LatencyInterval));
+        services.AddSingleton<WorkerSaturation>();
+        services.AddSingleton<InFlightRegistry>();
+        services.AddSingleton<OdooMeter>();
+        if (!telemetry.Enabled) return; // Nothing is recorded: the proxy measured without its telemetry.
+        services.AddSingleton<IWorkerPoolObserver>(sp => sp.GetRequiredService<WorkerSaturation>());
+        services.AddSingleton<IRequestRecorder, TelemetryRecorder>();
+    }
+
+    // Prometheus /metrics always; OTLP when an endpoint is configured. Only this proxy's meter instance is exported:
+    // OTel listens to meters by name process-wide, and other proxies in the same process (tests) use the same name.
+    private static void AddExporters(WebApplicationBuilder builder, OdooMeter odooMeter, TelemetryOptions telemetry)
+    {
+        var meter = odooMeter.Meter;
+        var otlp = telemetry.OtlpEndpoint is { Length: > 0 } || !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("odoo-latency-proxy", serviceVersion: meter.Version))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(OdooMeter.MeterName)
+                    .AddView(instrument => instrument.Meter.Name == OdooMeter.MeterName && !ReferenceEquals(instrument.Meter, meter)
+                        ? MetricStreamConfiguration.Drop
+                        : null)
+                    .AddRuntimeInstrumentation()
+                    .AddProcessInstrumentation()
+                    // Fresh numbers on every scrape: the gauges are cheap, and a stale cache confuses people comparing with /status.
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter(exporter =>
+                    {
+                        if (telemetry.OtlpEndpoint is { Length: > 0 } endpoint) exporter.Endpoint = new Uri(endpoint);
+                        if (telemetry.OtlpProtocol is { Length: > 0 } protocol)
+                            exporter.Protocol = protocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                    });
+                }
+            });
+    }
 
     private static WebApplicationBuilder CreateBuilder(IConfiguration? configuration)
     {

@@ -50,4 +50,14 @@ public sealed class RequestRecord
 
     /// <summary>Buffered request body length, when the body was buffered.</summary>
     public long? RequestBodyBytes { get; set; }
+
+    // The in-flight registry's fields: an intrusive list, so listing a request allocates nothing.
+    internal InFlightRegistry? InFlightOwner { get; set; }
+    internal RequestRecord? InFlightPrevious { get; set; }
+    internal RequestRecord? InFlightNext { get; set; }
+    internal long AdmittedAt { get; set; }
+    internal string? Method { get; set; }
+    internal string? Path { get; set; }
+    internal System.Net.IPAddress? ClientAddress { get; set; }
+    internal string? ForwardedClient { get; set; }
 }

@@ -1,0 +1,110 @@
+using System.Reflection;
+using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Classification;
+using OdooLatencyProxy.Hosting;
+using OdooLatencyProxy.Telemetry;
+
+namespace OdooLatencyProxy.Status;
+
+/// <summary>
+/// The admin listener's live view: the JSON API (docs/api.md) and the self-refreshing status page that reads it.
+/// Everything here comes from the telemetry's own structures; nothing holds headers, cookies, query strings or bodies.
+/// </summary>
+internal static class StatusEndpoints
+{
+    private const string PageResource = "OdooLatencyProxy.Status.status.html";
+
+    public static void MapStatusApi(this IEndpointRouteBuilder app, IServiceProvider proxyServices)
+    {
+        var latency = proxyServices.GetRequiredService<LatencyWindows>();
+        var saturation = proxyServices.GetRequiredService<WorkerSaturation>();
+        var inFlight = proxyServices.GetRequiredService<InFlightRegistry>();
+        var pools = proxyServices.GetRequiredService<WorkerPools>();
+        var meter = proxyServices.GetRequiredService<OdooMeter>();
+        var naming = proxyServices.GetRequiredService<RequestNaming>();
+        var options = proxyServices.GetRequiredService<TelemetryOptions>();
+        var time = proxyServices.GetRequiredService<TimeProvider>();
+        var page = LoadPage();
+
+        app.MapGet("/api/operations", () => Json(Operations(latency.Snapshot(), naming)));
+        app.MapGet("/api/saturation", () => Json(Saturation(saturation, time, withHistory: false)));
+        app.MapGet("/api/inflight", () => Json(new { generatedAt = time.GetUtcNow(), requests = inFlight.Snapshot() }));
+        app.MapGet("/api/metrics/catalog", () => Json(MetricCatalog.All.Select(m => new
+        {
+            name = m.Name,
+            kind = m.Kind.ToString().ToLowerInvariant(),
+            unit = m.Unit,
+            source = m.Source,
+            attributes = m.Attributes,
+            prometheusName = m.PrometheusName,
+            prometheusSeries = m.PrometheusSeries,
+            prometheusLabels = m.PrometheusLabels,
+            description = m.Description,
+        })));
+        app.MapGet("/api/status", () =>
+        {
+            var snapshot = latency.Snapshot();
+            return Json(new
+            {
+                generatedAt = time.GetUtcNow(),
+                telemetryEnabled = options.Enabled,
+                operations = Operations(snapshot, naming).Operations,
+                workers = pools.Snapshot(),
+                saturation = Saturation(saturation, time, withHistory: true),
+                queueHistory = saturation.QueueHistory(),
+                inflight = inFlight.Snapshot(),
+                realtimeConnections = meter.RealtimeConnections,
+            });
+        });
+        app.MapGet("/status", () => Results.Text(page, "text/html; charset=utf-8"));
+    }
+
+    /// <summary>The <c>/api/operations</c> document (shape in docs/api.md; the load-test harness reads it).</summary>
+    public static OperationsDocument Operations(LatencySnapshot snapshot, RequestNaming naming) => new(
+        snapshot.GeneratedAt,
+        [.. snapshot.Operations.Select(o => new OperationDocument(
+            o.Operation.Name,
+            o.Operation.ThresholdSeconds ?? naming.Classifier.FindOperation(o.Operation.Name)?.ThresholdSeconds,
+            LatencyWindows.Windows.Select((w, i) => (w.Name, Window(o.Windows[i]))).ToDictionary(p => p.Name, p => p.Item2)))]);
+
+    private static WindowDocument Window(WindowStats s) => new(
+        s.Count, s.RatePerSecond, s.FailureRate,
+        s.Seconds?[0], s.Seconds?[1], s.Seconds?[2], s.Seconds?[3], s.Seconds?[4]);
+
+    private static object Saturation(WorkerSaturation saturation, TimeProvider time, bool withHistory) => new
+    {
+        generatedAt = time.GetUtcNow(),
+        threshold = saturation.Threshold,
+        historySeconds = withHistory ? WorkerSaturation.HistorySeconds : (int?)null,
+        destinations = saturation.Destinations(withHistory).Select(d => new
+        {
+            pool = d.Pool,
+            destination = d.Destination,
+            busy = d.Busy,
+            limit = d.Limit,
+            occupancy = d.Limit > 0 ? (double)d.Busy / d.Limit : (double?)null,
+            saturatedShare = LatencyWindows.Windows.Select((w, i) => (w.Name, d.SaturatedShare[i])).ToDictionary(p => p.Name, p => p.Item2),
+            saturatedSeconds = d.SaturatedSeconds,
+            busyHistory = d.BusyHistory,
+        }),
+    };
+
+    private static IResult Json(object value) => Results.Json(value, ProxyHost.JsonOptions);
+
+    private static string LoadPage()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(PageResource)
+            ?? throw new InvalidOperationException($"Embedded resource {PageResource} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
+
+/// <summary><c>GET /api/operations</c>.</summary>
+internal sealed record OperationsDocument(DateTimeOffset GeneratedAt, IReadOnlyList<OperationDocument> Operations);
+
+/// <summary>One operation: its configured threshold (s) or null, and its figures per window (<c>1m</c>, <c>5m</c>).</summary>
+internal sealed record OperationDocument(string Operation, double? ThresholdSeconds, IReadOnlyDictionary<string, WindowDocument> Windows);
+
+/// <summary>One window: count, rate (1/s), share of requests whose outcome is not ok, quantiles and max in seconds (null without requests).</summary>
+internal sealed record WindowDocument(long Count, double RatePerSecond, double FailureRate, double? P50, double? P95, double? P99, double? P999, double? Max);
