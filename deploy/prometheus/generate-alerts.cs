@@ -1,6 +1,7 @@
 #:package YamlDotNet
 // Turns thresholds.yml (the one place for alert thresholds and selectors) and alerts.template.yml into
-// alerts.yml. Run from anywhere:
+// alerts.yml, and the per-operation thresholds into thresholds.proxy.json (the proxy's Classification rules that
+// make each threshold a histogram bucket edge, loaded with --config). Run from anywhere:
 //   dotnet run deploy/prometheus/generate-alerts.cs            rewrite alerts.yml
 //   dotnet run deploy/prometheus/generate-alerts.cs -- --check exit 1 when alerts.yml is out of date
 // The tests compile this file too (AlertRuleGenerator) to prove the committed alerts.yml is current.
@@ -34,6 +35,21 @@ foreach (var (thresholds, target) in new[] { ("thresholds.yml", "alerts.yml"), (
     }
     File.WriteAllText(path, rendered);
     Console.WriteLine($"wrote {path}");
+}
+var proxySettings = Path.Combine(directory, "thresholds.proxy.json");
+var settings = AlertRuleGenerator.RenderProxySettings(File.ReadAllText(Path.Combine(directory, "thresholds.yml")));
+if (!File.Exists(proxySettings) || File.ReadAllText(proxySettings) != settings)
+{
+    if (check)
+    {
+        Console.Error.WriteLine($"{proxySettings} is out of date: run dotnet run deploy/prometheus/generate-alerts.cs");
+        stale++;
+    }
+    else
+    {
+        File.WriteAllText(proxySettings, settings);
+        Console.WriteLine($"wrote {proxySettings}");
+    }
 }
 return stale == 0 ? 0 : 1;
 
@@ -78,6 +94,32 @@ internal static class AlertRuleGenerator
         if (thresholds.Operations.Count == 0) output.Add("      []");
         output.AddRange(body.Skip(end + 1).Select(l => Substitute(l, values)));
         return string.Join('\n', output);
+    }
+
+    /// <summary>
+    /// The proxy settings giving every operation of thresholds.yml its threshold (a bucket edge of the request histograms,
+    /// so the p95 alert is exact): threshold-only Classification rules, loaded with <c>--config</c>.
+    /// </summary>
+    public static string RenderProxySettings(string thresholdsYaml)
+    {
+        var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("Classification");
+            json.WriteStartArray("Rules");
+            foreach (var (operation, p95) in Thresholds.Parse(thresholdsYaml).Operations)
+            {
+                json.WriteStartObject();
+                json.WriteString("Name", operation);
+                json.WriteNumber("ThresholdSeconds", double.Parse(p95, System.Globalization.CultureInfo.InvariantCulture));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
     }
 
     private static string Substitute(string line, Dictionary<string, string> values)
@@ -129,8 +171,9 @@ internal static class AlertRuleGenerator
                         foreach (var (k, v) in Mapping(node, section).Children)
                         {
                             var operation = Scalar(k, "operation name");
-                            if (!System.Text.RegularExpressions.Regex.IsMatch(operation, "^[a-z0-9_.:-]+$"))
-                                throw new FormatException($"operation '{operation}' is not an operation name (lower case, digits, . _ : -)");
+                            // The proxy's rule for operation names (docs/classification.md), so the proxy accepts thresholds.proxy.json.
+                            if (!System.Text.RegularExpressions.Regex.IsMatch(operation, "^[a-z][a-z0-9_.]{0,63}$"))
+                                throw new FormatException($"operation '{operation}' is not an operation name (a-z, then a-z 0-9 _ ., at most 64)");
                             var settings = Mapping(v, $"operations.{operation}");
                             string? p95 = null;
                             foreach (var (sk, sv) in settings.Children)
