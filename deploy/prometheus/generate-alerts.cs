@@ -4,12 +4,30 @@
 // make each threshold a histogram bucket edge, loaded with --config). Run from anywhere:
 //   dotnet run deploy/prometheus/generate-alerts.cs            rewrite alerts.yml
 //   dotnet run deploy/prometheus/generate-alerts.cs -- --check exit 1 when alerts.yml is out of date
+//   dotnet run deploy/prometheus/generate-alerts.cs -- --operations loadtest-report/thresholds.yml
+//                                                              take operations: from the harness's tune output, then rewrite
 // The tests compile this file too (AlertRuleGenerator) to prove the committed alerts.yml is current.
 #if !ALERT_RULE_GENERATOR_LIBRARY
 using System.Runtime.CompilerServices;
 
 var directory = Path.GetDirectoryName(SourcePath())!;
 var check = args.Contains("--check");
+var tuned = Array.IndexOf(args, "--operations") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+if (tuned is not null)
+{
+    // The load-test harness's tune output: its operations: replace ours, the rest of thresholds.yml stays.
+    try
+    {
+        var path = Path.Combine(directory, "thresholds.yml");
+        File.WriteAllText(path, AlertRuleGenerator.Thresholds.MergeOperations(File.ReadAllText(path), File.ReadAllText(tuned)));
+        Console.WriteLine($"operations: of {tuned} merged into {path}");
+    }
+    catch (FormatException e)
+    {
+        Console.Error.WriteLine($"{tuned}: {e.Message}");
+        return 2;
+    }
+}
 var template = File.ReadAllText(Path.Combine(directory, "alerts.template.yml"));
 var stale = 0;
 // alerts.yml ships; tests/alerts.yml is the same template over fixed thresholds, for the promtool tests.
@@ -108,7 +126,8 @@ internal static class AlertRuleGenerator
             json.WriteStartObject();
             json.WriteStartObject("Classification");
             json.WriteStartArray("Rules");
-            foreach (var (operation, p95) in Thresholds.Parse(thresholdsYaml).Operations)
+            // rpc:<model>.<method> names cannot be rule names: their p95 is interpolated between bucket edges.
+            foreach (var (operation, p95) in Thresholds.Parse(thresholdsYaml).Operations.Where(o => !o.Operation.Contains(':', StringComparison.Ordinal)))
             {
                 json.WriteStartObject();
                 json.WriteString("Name", operation);
@@ -171,18 +190,24 @@ internal static class AlertRuleGenerator
                         foreach (var (k, v) in Mapping(node, section).Children)
                         {
                             var operation = Scalar(k, "operation name");
-                            // The proxy's rule for operation names (docs/classification.md), so the proxy accepts thresholds.proxy.json.
-                            if (!System.Text.RegularExpressions.Regex.IsMatch(operation, "^[a-z][a-z0-9_.]{0,63}$"))
-                                throw new FormatException($"operation '{operation}' is not an operation name (a-z, then a-z 0-9 _ ., at most 64)");
+                            // Operation names as the proxy's odoo_operation label has them (catalog names, rpc:<model>.<method>).
+                            if (!System.Text.RegularExpressions.Regex.IsMatch(operation, "^[a-z][a-z0-9_.:]{0,127}$"))
+                                throw new FormatException($"operation '{operation}' is not an operation name (a-z, then a-z 0-9 _ . :)");
                             var settings = Mapping(v, $"operations.{operation}");
                             string? p95 = null;
                             foreach (var (sk, sv) in settings.Children)
                             {
                                 var setting = Scalar(sk, $"operations.{operation}");
-                                if (setting != "p95_seconds") throw new FormatException($"operations.{operation}.{setting} is not a known setting (p95_seconds)");
-                                p95 = Scalar(sv, $"operations.{operation}.p95_seconds");
+                                var value = Scalar(sv, $"operations.{operation}.{setting}");
+                                // The load-test harness's format (docs/loadtest.md): only p95_seconds makes an alert; the
+                                // others are its pass/fail rules and are checked here only for being numbers.
+                                if (!OperationSettings.Contains(setting))
+                                    throw new FormatException($"operations.{operation}.{setting} is not a known setting ({string.Join(", ", OperationSettings)})");
+                                if (!IsPositiveNumber(value) && !(setting == "failure_rate" && value == "0"))
+                                    throw new FormatException($"operations.{operation}.{setting} must be a positive number");
+                                if (setting == "p95_seconds") p95 = value;
                             }
-                            if (p95 is null || !IsPositiveNumber(p95)) throw new FormatException($"operations.{operation}.p95_seconds must be a positive number of seconds");
+                            if (p95 is null) continue;
                             operations.Add((operation, p95));
                         }
                         break;
@@ -191,6 +216,28 @@ internal static class AlertRuleGenerator
                 }
             }
             return new Thresholds(values, operations);
+        }
+
+        private static readonly string[] OperationSettings = ["p95_seconds", "p99_seconds", "p99_9_seconds", "max_seconds", "failure_rate"];
+
+        /// <summary>
+        /// Replaces the operations: section of <paramref name="thresholdsYaml"/> with the one of <paramref name="tunedYaml"/>
+        /// (the harness's tune output), keeping everything before it, comments included.
+        /// </summary>
+        public static string MergeOperations(string thresholdsYaml, string tunedYaml)
+        {
+            Parse(tunedYaml); // a malformed tuned file stops here, before anything is written
+            var start = thresholdsYaml.IndexOf("\noperations:", StringComparison.Ordinal);
+            if (start < 0) throw new FormatException("thresholds.yml has no operations: section to replace");
+            var tunedLines = tunedYaml.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+            var from = Array.FindIndex(tunedLines, l => l.StartsWith("operations:", StringComparison.Ordinal));
+            if (from < 0) throw new FormatException("the tuned file has no operations: section");
+            // The tune output's own header comments (how the values were derived) go with the section.
+            var header = tunedLines.Take(from).Where(l => l.StartsWith('#')).ToList();
+            var section = tunedLines.Skip(from).TakeWhile((l, i) => i == 0 || l.Length == 0 || char.IsWhiteSpace(l[0]) || l.StartsWith('#'));
+            var merged = thresholdsYaml[..(start + 1)] + string.Join('\n', header.Concat(section)).TrimEnd() + "\n";
+            Parse(merged);
+            return merged;
         }
 
         private static void Validate(string key, string value)

@@ -64,7 +64,8 @@ public sealed class AlertRuleGeneratorTests
     [Theory]
     [InlineData("alerts:\n  worker_saturated_share: lots\n", "not valid")]
     [InlineData("alerts:\n  proxy_down_for: 2 minutes\n", "Prometheus duration")]
-    [InlineData("operations:\n  sale_order.confirm:\n    p99_seconds: 2\n", "not a known setting")]
+    [InlineData("operations:\n  sale_order.confirm:\n    p42_seconds: 2\n", "not a known setting")]
+    [InlineData("operations:\n  sale_order.confirm:\n    failure_rate: often\n", "positive number")]
     [InlineData("operations:\n  sale_order.confirm:\n    p95_seconds: -1\n", "positive number")]
     [InlineData("operations:\n  'sale\"order':\n    p95_seconds: 1\n", "not an operation name")]
     [InlineData("limits:\n  x: 1\n", "unknown section")]
@@ -83,12 +84,47 @@ public sealed class AlertRuleGeneratorTests
     }
 
     [Fact]
-    public void ThresholdsWithOnlyOperations_FromTheLoadTestHarness_RenderAfterTheAlertsSectionIsKept()
+    public void TuneOutputOfTheLoadTestHarness_ReplacesOnlyTheOperationsSection()
     {
-        // The harness rewrites operations: and keeps the rest; a file with operations only lacks the values the template needs.
+        // docs/loadtest.md: what `OdooLatencyProxy.LoadTest tune` writes.
+        const string tuned = """
+            # Proposed by OdooLatencyProxy.LoadTest tune from report.json:
+            # threshold = baseline p95 x 1.5, rounded up to two significant digits, at least 50ms.
+            # skipped report.render: 18 requests, fewer than 20
+            operations:
+              invoice.post:
+                p95_seconds: 0.21
+                p99_seconds: 0.4
+              sale_order.confirm:
+                p95_seconds: 0.067
+                failure_rate: 0.02
+              rpc:res.partner.write:
+                p95_seconds: 0.5
+              ui.read:
+                p99_seconds: 1.2
+            """;
         var shipped = Repo.Read("deploy/prometheus/thresholds.yml");
-        var tuned = shipped[..shipped.IndexOf("\noperations:", StringComparison.Ordinal)] + "\noperations:\n  sale_order.confirm:\n    p95_seconds: 0.5\n";
-        var rules = MonitoringQueries.RulesOf("x", AlertRuleGenerator.Render(tuned, Template)).Where(r => r.Name == "OdooOperationLatencyHigh").ToList();
-        Assert.Contains("> 0.5\n", Assert.Single(rules).Expr + "\n", StringComparison.Ordinal);
+        var merged = AlertRuleGenerator.Thresholds.MergeOperations(shipped, tuned);
+
+        Assert.StartsWith(shipped[..shipped.IndexOf("\noperations:", StringComparison.Ordinal)], merged, StringComparison.Ordinal);
+        Assert.Contains("# skipped report.render", merged, StringComparison.Ordinal);
+        var thresholds = AlertRuleGenerator.Thresholds.Parse(merged);
+        // Only p95_seconds makes an alert; ui.read has none.
+        Assert.Equal([("invoice.post", "0.21"), ("sale_order.confirm", "0.067"), ("rpc:res.partner.write", "0.5")], thresholds.Operations);
+        var rules = MonitoringQueries.RulesOf("x", AlertRuleGenerator.Render(merged, Template)).Where(r => r.Name == "OdooOperationLatencyHigh").ToList();
+        Assert.Contains(rules, r => r.Expr.Contains("odoo_operation=\"sale_order.confirm\"", StringComparison.Ordinal) && r.Expr.Contains("> 0.067\n", StringComparison.Ordinal));
+        Assert.Equal(3, rules.Count);
+        // The proxy takes the catalog names as rule names (so 0.067 becomes a bucket edge); rpc: names cannot be rules.
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(AlertRuleGenerator.RenderProxySettings(merged)))).Build();
+        var classifier = ClassifierLoader.Load(configuration);
+        Assert.Equal([0.067, 0.21], classifier.ThresholdsSeconds);
+        Assert.Contains(0.067, OdooMeter.WithThresholds(classifier.ThresholdsSeconds));
+    }
+
+    [Fact]
+    public void MalformedTuneOutput_IsRefusedBeforeAnythingIsMerged()
+    {
+        var error = Assert.Throws<FormatException>(() => AlertRuleGenerator.Thresholds.MergeOperations(Repo.Read("deploy/prometheus/thresholds.yml"), "operations:\n  x:\n    p95_seconds: soon\n"));
+        Assert.Contains("p95_seconds", error.Message, StringComparison.Ordinal);
     }
 }
