@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
+using OdooLatencyProxy.Benchmarks.Telemetry;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "throughput [seconds] [rounds]": the end-to-end telemetry on/off comparison; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "throughput") return await ThroughputComparison.RunAsync(args);
+BenchmarkSwitcher.FromAssembly(typeof(RecordingBenchmarks).Assembly).Run(args);
+return 0;

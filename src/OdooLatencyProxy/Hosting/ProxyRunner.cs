@@ -14,7 +14,7 @@ internal static class ProxyRunner
 
         await using var host = await ProxyHost.StartAsync(options, configuration, cancellationToken: cancellationToken);
         Console.WriteLine($"OdooLatencyProxy forwarding {host.PublicUri} -> {string.Join(", ", options.Upstreams)} (websockets -> {string.Join(", ", options.GeventUpstreams)}), {(options.Workers == 0 ? "workers not limited" : $"{options.Workers} workers per host")}");
-        Console.WriteLine($"Admin: {host.AdminUri}healthz  {host.AdminUri}readyz  {host.AdminUri}api/workers  {host.AdminUri}api/destinations");
+        Console.WriteLine($"Admin: {host.AdminUri}healthz  {host.AdminUri}readyz  {host.AdminUri}status  {host.AdminUri}metrics  {host.AdminUri}api/operations  {host.AdminUri}api/workers");
         if (demo is not null)
         {
             Console.WriteLine($"Demo: a simulated Odoo ({options.Upstreams[0]}) answers; light traffic runs through the proxy. Try: curl -s {host.PublicUri}web/health ; curl -s {host.AdminUri}api/workers");

@@ -105,10 +105,15 @@ internal sealed class LatencyWindows : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
+    // The timer fires at interval boundaries (it started with the origin): what it drains was recorded in the
+    // interval that just ended, so it goes there, unless the timer ran more than half an interval late.
     private void DrainAll()
     {
-        var current = SlotIndex(_time.GetTimestamp());
-        foreach (var latency in _operations.Values) latency.Drain(current);
+        var now = _time.GetTimestamp();
+        var current = SlotIndex(now);
+        var late = Math.Max(0, now - _origin) % _intervalTicks >= _intervalTicks / 2;
+        var slot = late ? current : Math.Max(0, current - 1);
+        foreach (var latency in _operations.Values) latency.Drain(slot);
     }
 
     private long SlotIndex(long timestamp) => Math.Max(0, timestamp - _origin) / _intervalTicks;

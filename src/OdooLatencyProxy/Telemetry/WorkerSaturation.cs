@@ -27,8 +27,11 @@ internal sealed class WorkerSaturation(TimeProvider time, TelemetryOptions optio
 
     public void BusyChanged(string pool, string destination, int busy, int limit)
     {
-        var series = _destinations.TryGetValue(destination, out var found) ? found : _destinations.GetOrAdd(destination, _ => new StepSeries(time, _origin));
-        _poolOf.TryAdd(destination, pool);
+        if (!_destinations.TryGetValue(destination, out var series))
+        {
+            series = _destinations.GetOrAdd(destination, _ => new StepSeries(time, _origin));
+            _poolOf.TryAdd(destination, pool);
+        }
         series.Set(busy, limit, limit > 0 && busy >= Threshold * limit, time.GetTimestamp());
     }
 

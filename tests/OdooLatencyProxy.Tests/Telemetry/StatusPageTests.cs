@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Playwright;
+
+namespace OdooLatencyProxy.Tests.Telemetry;
+
+/// <summary>The status page rendered by Debian's headless chromium (Microsoft.Playwright, no browser download).</summary>
+public sealed class StatusPageTests(ITestOutputHelper output)
+{
+    private const string CookieSecret = "SESSIONSECRET4242";
+    private const string BearerSecret = "BEARERSECRET4343";
+    private const string QuerySecret = "QUERYSECRET4444";
+
+    [Fact]
+    public async Task StatusPage_ShowsTheOperationsSent_UpdatesAsTrafficFlows_AndHoldsNoSecret()
+    {
+        await using var harness = await TelemetryHarness.StartAsync(4, 2);
+        await SendAsync(harness, "/odoo/action-42", 5);
+        await SendAsync(harness, "/web/image/res.partner/7/avatar_128", 5);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        await page.GotoAsync(new Uri(harness.Proxy.AdminUri, "/status").ToString());
+
+        var bootstrap = page.Locator("#operations tbody tr[data-operation='ui.bootstrap']");
+        var download = page.Locator("#operations tbody tr[data-operation='file.download']");
+        await Assertions.Expect(bootstrap).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(download).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var before = await bootstrap.InnerTextAsync();
+
+        // More traffic, and a slow request holding a worker while the page refreshes.
+        await SendAsync(harness, "/odoo/action-42", 40);
+        using var stop = new CancellationTokenSource();
+        var slow = harness.GetAsync($"/odoo/action-43?access_token={QuerySecret}", delayMs: 30_000, configure: Secrets, cancellationToken: stop.Token);
+        await Eventually.TrueAsync(async () => await bootstrap.InnerTextAsync() != before, "the ui.bootstrap row changes");
+        var inflight = page.Locator("#inflight tbody tr");
+        await Assertions.Expect(inflight).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Assertions.Expect(inflight).ToContainTextAsync("/odoo/action-43");
+        await Assertions.Expect(page.Locator("#destinations .dest")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#destinations .gauge .label")).ToContainTextAsync("/ 2 workers busy");
+
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "TestResults");
+        Directory.CreateDirectory(artifacts);
+        var screenshot = Path.Combine(artifacts, "status-page.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"Screenshot: {screenshot}");
+
+        var html = await page.ContentAsync();
+        var status = await harness.Admin.GetStringAsync(new Uri("/api/status", UriKind.Relative));
+        var inflightJson = await harness.Admin.GetStringAsync(new Uri("/api/inflight", UriKind.Relative));
+        foreach (var text in new[] { html, status, inflightJson })
+        {
+            Assert.Contains("/odoo/action-43", text, StringComparison.Ordinal);
+            foreach (var secret in new[] { CookieSecret, BearerSecret, QuerySecret, "access_token" })
+                Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow);
+    }
+
+    private static async Task SendAsync(TelemetryHarness harness, string path, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await harness.GetAsync($"{path}?access_token={QuerySecret}&i={i}", configure: Secrets);
+            Assert.NotEqual(HttpStatusCode.BadGateway, response.StatusCode);
+        }
+    }
+
+    private static void Secrets(HttpRequestMessage request)
+    {
+        request.Headers.Add("Cookie", $"session_id={CookieSecret}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BearerSecret);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Hosting;
+using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.Tests.Infrastructure;
+using OdooSimulator;
+
+namespace OdooLatencyProxy.Tests.Telemetry;
+
+/// <summary>The real proxy in front of the in-process Odoo simulator, both on ephemeral loopback ports, with an admin client.</summary>
+public sealed class TelemetryHarness : IAsyncDisposable
+{
+    private TelemetryHarness(OdooSimulatorServer sim, ProxyHost proxy, RecordingRecorder recorder)
+    {
+        Sim = sim;
+        Proxy = proxy;
+        Recorder = recorder;
+        // No redirect following: one request sent is one request the proxy sees.
+        Client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = System.Net.DecompressionMethods.None })
+        {
+            BaseAddress = proxy.PublicUri,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        Admin = new HttpClient { BaseAddress = proxy.AdminUri, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public OdooSimulatorServer Sim { get; }
+    public ProxyHost Proxy { get; }
+    public RecordingRecorder Recorder { get; }
+    public HttpClient Client { get; }
+    public HttpClient Admin { get; }
+
+    internal OdooMeter Meter => Proxy.Services.GetRequiredService<OdooMeter>();
+
+    public static async Task<TelemetryHarness> StartAsync(
+        int simWorkers, int proxyWorkers, IDictionary<string, string?>? settings = null, Func<ProxyOptions, ProxyOptions>? tweak = null)
+    {
+        var sim = await OdooSimulatorServer.StartAsync(new SimulatorOptions { Workers = simWorkers, Backlog = 256 });
+        try
+        {
+            var options = TestProxy.Options(sim.HttpUri, sim.GeventUri, proxyWorkers);
+            if (tweak is not null) options = tweak(options);
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+            var recorder = new RecordingRecorder();
+            var proxy = await ProxyHost.StartAsync(options, configuration, s => s.AddSingleton<IRequestRecorder>(recorder));
+            return new TelemetryHarness(sim, proxy, recorder);
+        }
+        catch
+        {
+            await sim.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Sends <c>GET path</c> (answered 2xx or 3xx) with the simulator holding it <paramref name="delayMs"/>.</summary>
+    public async Task<HttpResponseMessage> GetAsync(string path, double? delayMs = null, Action<HttpRequestMessage>? configure = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        if (delayMs is { } ms) request.Headers.Add("X-Sim-Delay-Ms", ms.ToString("0.###", CultureInfo.InvariantCulture));
+        configure?.Invoke(request);
+        var response = await Client.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        return response;
+    }
+
+    public async Task<JsonElement> JsonAsync(string path) =>
+        await Admin.GetFromJsonAsync<JsonElement>(new Uri(path, UriKind.Relative));
+
+    /// <summary>The 1m/5m window of one operation from <c>/api/operations</c>, or null when it is not listed.</summary>
+    public async Task<JsonElement?> OperationWindowAsync(string operation, string window = "1m")
+    {
+        var document = await JsonAsync("/api/operations");
+        foreach (var o in document.GetProperty("operations").EnumerateArray())
+        {
+            if (o.GetProperty("operation").GetString() == operation) return o.GetProperty("windows").GetProperty(window);
+        }
+        return null;
+    }
+
+    public async Task<IReadOnlyList<PromSample>> ScrapeAsync() => PromSample.Parse(await Admin.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Admin.Dispose();
+        await Proxy.DisposeAsync();
+        await Sim.DisposeAsync();
+    }
+}
+
+/// <summary>One sample line of the Prometheus text format.</summary>
+public sealed record PromSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value)
+{
+    public static IReadOnlyList<PromSample> Parse(string text)
+    {
+        var samples = new List<PromSample>();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            var labels = new Dictionary<string, string>();
+            var brace = line.IndexOf('{', StringComparison.Ordinal);
+            var space = line.LastIndexOf(' ');
+            string name;
+            if (brace >= 0 && brace < space)
+            {
+                name = line[..brace];
+                var end = line.LastIndexOf('}');
+                var body = line[(brace + 1)..end];
+                var i = 0;
+                while (i < body.Length)
+                {
+                    var eq = body.IndexOf('=', i);
+                    var key = body[i..eq].Trim(',', ' ');
+                    var j = eq + 2;
+                    var value = new System.Text.StringBuilder();
+                    while (body[j] != '"')
+                    {
+                        if (body[j] == '\\') j++;
+                        value.Append(body[j]);
+                        j++;
+                    }
+                    labels[key] = value.ToString();
+                    i = j + 1;
+                }
+            }
+            else
+            {
+                name = line[..line.IndexOf(' ', StringComparison.Ordinal)];
+            }
+            var number = line[(space + 1)..];
+            samples.Add(new PromSample(name, labels, number switch
+            {
+                "+Inf" => double.PositiveInfinity,
+                "-Inf" => double.NegativeInfinity,
+                "NaN" => double.NaN,
+                _ => double.Parse(number, CultureInfo.InvariantCulture),
+            }));
+        }
+        return samples;
+    }
+
+    public string this[string label] => Labels.TryGetValue(label, out var v) ? v : "";
+}
+
+/// <summary>Waits on a condition with a deadline, never a fixed sleep.</summary>
+public static class Eventually
+{
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) Assert.Fail($"Timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? deadline = null) =>
+        TrueAsync(() => Task.FromResult(condition()), what, deadline);
+}
+
+/// <summary>Exact percentiles and what Prometheus' histogram_quantile would estimate from buckets.</summary>
+public static class Percentiles
+{
+    /// <summary>Nearest rank, HdrHistogram's definition: the smallest sample with at least q of the samples at or below it.</summary>
+    public static double Exact(IReadOnlyList<double> sorted, double q) => sorted[Math.Max(0, (int)Math.Ceiling(q * sorted.Count) - 1)];
+
+    /// <summary>Prometheus' histogram_quantile: linear interpolation inside the bucket the rank falls in.</summary>
+    public static double HistogramQuantile(IReadOnlyList<double> samples, IReadOnlyList<double> bounds, double q)
+    {
+        var counts = new long[bounds.Count + 1];
+        foreach (var s in samples)
+        {
+            var i = 0;
+            while (i < bounds.Count && s > bounds[i]) i++;
+            counts[i]++;
+        }
+        var rank = q * samples.Count;
+        long cumulative = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (cumulative + counts[i] >= rank)
+            {
+                if (i == bounds.Count) return bounds[^1]; // In +Inf: Prometheus answers the highest finite bound.
+                var lower = i == 0 ? 0 : bounds[i - 1];
+                return lower + (bounds[i] - lower) * ((rank - cumulative) / counts[i]);
+            }
+            cumulative += counts[i];
+        }
+        return bounds[^1];
+    }
+}
