@@ -230,7 +230,9 @@ public sealed class ProxyHost : IAsyncDisposable
     private static void AddExporters(WebApplicationBuilder builder, OdooMeter odooMeter, TelemetryOptions telemetry)
     {
         var meter = odooMeter.Meter;
-        var otlp = telemetry.OtlpEndpoint is { Length: > 0 } || !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otlp = telemetry.OtlpEndpoint is { Length: > 0 }
+            || !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("odoo-latency-proxy", serviceVersion: meter.Version))
             .WithMetrics(metrics =>
