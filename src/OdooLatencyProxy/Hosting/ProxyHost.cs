@@ -158,6 +158,7 @@ public sealed class ProxyHost : IAsyncDisposable
         app.MapStatusApi(proxyServices);
         var pools = proxyServices.GetRequiredService<WorkerPools>();
         var state = proxyServices.GetRequiredService<IProxyStateLookup>();
+        DestinationHealthMetrics.Register(proxyServices.GetRequiredService<OdooMeter>().Meter, state);
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () =>

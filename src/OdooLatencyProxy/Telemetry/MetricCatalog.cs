@@ -75,6 +75,8 @@ public static class MetricCatalog
             "Total time spent at or above 90 % occupancy."),
         new("odoo.requests.rejected", MetricKind.Counter, "{request}", Proxy, ["odoo.operation", "reason"], "Requests refused by the queue (queue_full, queue_timeout)."),
         new("odoo.realtime.connections", MetricKind.Gauge, "{connection}", Proxy, [], "Open websocket and long-polling requests."),
+        new("odoo.destination.healthy", MetricKind.Gauge, null, Proxy, ["odoo.destination", "odoo.pool"],
+            "1 while the destination is in rotation, 0 while YARP's active or passive health check marks it unhealthy."),
 
         new("odoo.queue_job.finished", MetricKind.Counter, "{job}", Collector, ["channel", "state"], "queue_job jobs that reached done or failed."),
         new("odoo.queue_job.retries", MetricKind.Counter, "{retry}", Collector, ["channel"], "Attempts beyond the first of finished jobs."),

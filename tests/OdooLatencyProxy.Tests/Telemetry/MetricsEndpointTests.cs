@@ -90,6 +90,7 @@ public sealed class MetricsEndpointTests
         var meter = new OdooMeter(factory, new RequestNaming(new RequestClassifier()), pools, windows,
             new WorkerSaturation(TimeProvider.System, new TelemetryOptions()));
         _ = new CollectorMetrics(factory);
+        DestinationHealthMetrics.Register(meter.Meter, new NoProxyState());
 
         Assert.All(created, i => Assert.Same(meter.Meter, i.Meter)); // one Meter for request path and collector
         Assert.Equal(MetricCatalog.All.Select(m => m.Name).Order(StringComparer.Ordinal), created.Select(i => i.Name).Order(StringComparer.Ordinal));
