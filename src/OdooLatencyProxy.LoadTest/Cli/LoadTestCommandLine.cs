@@ -123,10 +123,9 @@ internal static class LoadTestCommandLine
         var minSeconds = new Option<string>("--min") { Description = "smallest threshold proposed", DefaultValueFactory = _ => "50ms" };
         var output = new Option<string?>("--out") { Description = "folder for thresholds.yml and classification-thresholds.json (default: beside the report)" };
         var updateThresholds = new Option<string?>("--update-thresholds") { Description = "also merge into this thresholds file (deploy/prometheus/thresholds.yml): only its operations: section changes" };
-        var updateProxy = new Option<string?>("--update-proxy-config") { Description = "also merge into this proxy settings file (e.g. deploy/prometheus/thresholds.proxy.json): Classification:Rules thresholds" };
         var command = new Command("tune", "Propose per-operation latency thresholds from a baseline run, for the alert rules (thresholds.yml) and the proxy (Classification:Rules).")
         {
-            report, percentile, margin, minCount, minSeconds, output, updateThresholds, updateProxy,
+            report, percentile, margin, minCount, minSeconds, output, updateThresholds,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -154,13 +153,8 @@ internal static class LoadTestCommandLine
                 if (parse.GetValue(updateThresholds) is { } thresholdsFile)
                 {
                     await File.WriteAllTextAsync(thresholdsFile, Tuner.MergeYaml(await File.ReadAllTextAsync(thresholdsFile, cancellationToken), result), cancellationToken);
-                    text.AppendLine(CultureInfo.InvariantCulture, $"updated:       {thresholdsFile} (operations: section)");
-                }
-
-                if (parse.GetValue(updateProxy) is { } proxyFile)
-                {
-                    await File.WriteAllTextAsync(proxyFile, Tuner.MergeProxyJson(await File.ReadAllTextAsync(proxyFile, cancellationToken), result), cancellationToken);
-                    text.AppendLine(CultureInfo.InvariantCulture, $"updated:       {proxyFile} (Classification:Rules thresholds)");
+                    // The alert rules and the proxy's thresholds file are generated from it, in one place.
+                    text.AppendLine(CultureInfo.InvariantCulture, $"updated:       {thresholdsFile} (operations: section); now run: dotnet run deploy/prometheus/generate-alerts.cs");
                 }
 
                 text.AppendLine(CultureInfo.InvariantCulture, $"alert rules:   {yaml}");

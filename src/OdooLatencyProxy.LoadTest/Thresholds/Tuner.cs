@@ -163,38 +163,6 @@ internal static class Tuner
         return string.Join('\n', lines);
     }
 
-    /// <summary>
-    /// Merges the proposals into the proxy's settings file: every rule naming a tuned operation with a threshold gets the
-    /// new one (two different thresholds for one name would stop the proxy); a tuned operation without one gets a
-    /// threshold-only rule. Everything else is kept.
-    /// </summary>
-    public static string MergeProxyJson(string existing, TuneResult result)
-    {
-        var root = JsonNode.Parse(existing, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
-            ?? throw new FormatException("the proxy settings file is not a JSON object");
-        var classification = root["Classification"] as JsonObject ?? (JsonObject)(root["Classification"] = new JsonObject());
-        var rules = classification["Rules"] as JsonArray ?? (JsonArray)(classification["Rules"] = new JsonArray());
-        foreach (var proposal in result.Proposals)
-        {
-            var updated = false;
-            foreach (var rule in rules.OfType<JsonObject>())
-            {
-                if (rule["Name"]?.GetValue<string>() == proposal.Operation && rule.ContainsKey("ThresholdSeconds"))
-                {
-                    rule["ThresholdSeconds"] = proposal.ThresholdSeconds;
-                    updated = true;
-                }
-            }
-
-            if (!updated)
-            {
-                rules.Add(new JsonObject { ["Name"] = proposal.Operation, ["ThresholdSeconds"] = proposal.ThresholdSeconds });
-            }
-        }
-
-        return root.ToJsonString(Indented) + "\n";
-    }
-
     /// <summary><c>p95</c> -&gt; <c>p95_seconds</c>, <c>p99.9</c> -&gt; <c>p99_9_seconds</c>.</summary>
     public static string KeyOf(string percentile) => percentile.Replace('.', '_') + "_seconds";
 

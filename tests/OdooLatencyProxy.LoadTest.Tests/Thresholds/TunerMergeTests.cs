@@ -5,7 +5,7 @@ using OdooLatencyProxy.Odoo.Classification;
 
 namespace OdooLatencyProxy.LoadTest.Tests.Thresholds;
 
-/// <summary>tune --update-thresholds / --update-proxy-config on files shaped like deploy/prometheus/thresholds.yml and thresholds.proxy.json.</summary>
+/// <summary>tune --update-thresholds on a file shaped like deploy/prometheus/thresholds.yml.</summary>
 public sealed class TunerMergeTests
 {
     private const string DeployThresholds = """
@@ -49,26 +49,5 @@ public sealed class TunerMergeTests
 
         // Merging twice gives the same file (one provenance comment, no duplicates).
         Assert.Equal(merged, Tuner.MergeYaml(merged, Result()));
-    }
-
-    [Fact]
-    public void MergeProxyJson_UpdatesEveryRuleCarryingTheThreshold_AndAddsMissingOnes()
-    {
-        const string existing = """
-            { "Classification": { "Rules": [
-              { "Name": "sale_order.confirm", "ThresholdSeconds": 2 },
-              { "Name": "sale_order.confirm", "Model": "sale.order", "Method": "action_confirm", "ThresholdSeconds": 2 },
-              { "Name": "picking.validate", "ThresholdSeconds": 4 } ] } }
-            """;
-        var merged = Tuner.MergeProxyJson(existing, Result());
-        var path = Path.Combine(Support.TestSupport.TempDirectory(), "proxy.json");
-        File.WriteAllText(path, merged);
-        var options = new ConfigurationBuilder().AddJsonFile(path).Build()
-            .GetSection("Classification").Get<ClassificationOptions>()!;
-        var classifier = new RequestClassifier(options); // would throw on conflicting thresholds
-        Assert.Equal(0.067, classifier.FindOperation("sale_order.confirm")!.ThresholdSeconds);
-        Assert.Equal(0.21, classifier.FindOperation("invoice.post")!.ThresholdSeconds);
-        Assert.Equal(4, classifier.FindOperation("picking.validate")!.ThresholdSeconds);
-        Assert.Equal(4, options.Rules.Count);
     }
 }
