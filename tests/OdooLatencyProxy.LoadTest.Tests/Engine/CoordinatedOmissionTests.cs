@@ -46,7 +46,7 @@ public sealed class CoordinatedOmissionTests
         var runner = new LoadRunner(Reads, settings with { Target = target.Target, Login = Reads.File.Login, Sessions = 2 });
         var run = runner.RunAsync(null, TestContext.Current.CancellationToken);
         // Stall once the run is well under way (a condition, not a sleep); it ends by itself after StallLength.
-        await TestSupport.WaitUntilAsync(() => runner.Results?.Operations("ui.read") >= 20 || run.IsCompleted, "20 reads finished");
+        await Wait.UntilAsync(() => runner.Results?.Operations("ui.read") >= 20 || run.IsCompleted, "20 reads finished");
         using var stall = target.Simulator.Stall(StallLength);
         var result = await run;
         return ReportBuilder.Build(result, "reads", null, null).Operations.Single(o => o.Operation == "ui.read");

@@ -39,14 +39,4 @@ internal static class TestSupport
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
         return XDocument.Parse(html["<!DOCTYPE html>".Length..]);
     }
-
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? deadline = null)
-    {
-        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until) Assert.Fail($"Timed out waiting until {what}.");
-            await Task.Delay(5, TestContext.Current.CancellationToken);
-        }
-    }
 }

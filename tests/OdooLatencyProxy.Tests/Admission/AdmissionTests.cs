@@ -35,7 +35,7 @@ public sealed class AdmissionTests
             requests.Add(client.SendAsync(request));
             // Send the next one only once this one has reached Odoo or the queue, so arrival order is defined.
             var (arrived, queued) = (Math.Min(i + 1, 2), Math.Max(i - 1, 0));
-            await TestProxy.WaitUntilAsync(() => upstream.Arrivals.Count == arrived && proxy.Pools.Workers.Snapshot().Queued == queued, what: $"request {i} arrived");
+            await Wait.UntilAsync(() => upstream.Arrivals.Count == arrived && proxy.Pools.Workers.Snapshot().Queued == queued, what: $"request {i} arrived");
         }
 
         Assert.Equal(2, Busy(proxy.Pools));
@@ -44,7 +44,7 @@ public sealed class AdmissionTests
         {
             finishOne.Release();
             var expected = done + 2;
-            await TestProxy.WaitUntilAsync(() => upstream.Arrivals.Count == expected, what: $"{expected} arrivals");
+            await Wait.UntilAsync(() => upstream.Arrivals.Count == expected, what: $"{expected} arrivals");
             Assert.Equal(2, upstream.InFlight);
         }
         finishOne.Release(2);
@@ -54,7 +54,7 @@ public sealed class AdmissionTests
         Assert.Equal(2, upstream.MaxInFlight);
         Assert.Equal(Enumerable.Range(0, 10).Select(Id), upstream.Arrivals);
         // The first two went straight to a worker; the other eight waited, and the wait was measured.
-        await TestProxy.WaitUntilAsync(() => recorder.Records.Count == 10, what: "all recorded");
+        await Wait.UntilAsync(() => recorder.Records.Count == 10, what: "all recorded");
         var waits = recorder.Records.ToDictionary(r => r.TestId, r => r.Record.QueueWait);
         Assert.Equal(TimeSpan.Zero, waits["0"]);
         Assert.Equal(TimeSpan.Zero, waits["1"]);
@@ -73,9 +73,9 @@ public sealed class AdmissionTests
         using var client = TestProxy.Client(proxy);
 
         var holding = client.GetAsync("/web");
-        await TestProxy.WaitUntilAsync(() => upstream.InFlight == 1);
+        await Wait.UntilAsync(() => upstream.InFlight == 1);
         var queued = client.GetAsync("/web");
-        await TestProxy.WaitUntilAsync(() => proxy.Pools.Workers.Snapshot().Queued == 1);
+        await Wait.UntilAsync(() => proxy.Pools.Workers.Snapshot().Queued == 1);
         using var rejected = await client.GetAsync("/web");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, rejected.StatusCode);
@@ -98,7 +98,7 @@ public sealed class AdmissionTests
         using var client = TestProxy.Client(proxy);
 
         var holding = client.GetAsync("/web");
-        await TestProxy.WaitUntilAsync(() => upstream.InFlight == 1);
+        await Wait.UntilAsync(() => upstream.InFlight == 1);
         using var timedOut = await client.GetAsync("/web");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, timedOut.StatusCode);
@@ -136,13 +136,13 @@ public sealed class AdmissionTests
 
         // Two requests hold both workers until the proxy's timeout; two more queue and are abandoned by their client.
         var timeouts = new[] { client.GetAsync("/slow"), client.GetAsync("/slow") };
-        await TestProxy.WaitUntilAsync(() => Busy(proxy.Pools) == 2);
+        await Wait.UntilAsync(() => Busy(proxy.Pools) == 2);
         using var abandon = new CancellationTokenSource();
         var abandoned = new[] { client.GetAsync("/web", abandon.Token), client.GetAsync("/web", abandon.Token) };
-        await TestProxy.WaitUntilAsync(() => proxy.Pools.Workers.Snapshot().Queued == 2);
+        await Wait.UntilAsync(() => proxy.Pools.Workers.Snapshot().Queued == 2);
         await abandon.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(abandoned));
-        await TestProxy.WaitUntilAsync(() => proxy.Pools.Workers.Snapshot().Queued == 0, what: "aborted requests leave the queue");
+        await Wait.UntilAsync(() => proxy.Pools.Workers.Snapshot().Queued == 0, what: "aborted requests leave the queue");
 
         var timedOut = await Task.WhenAll(timeouts);
         using var reset = await client.GetAsync("/reset");
@@ -151,7 +151,7 @@ public sealed class AdmissionTests
         Assert.All(timedOut, r => Assert.Equal(HttpStatusCode.GatewayTimeout, r.StatusCode));
         Assert.Equal(HttpStatusCode.BadGateway, reset.StatusCode);
         Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
-        await TestProxy.WaitUntilAsync(() => recorder.Records.Count == 6, what: "every request recorded once");
+        await Wait.UntilAsync(() => recorder.Records.Count == 6, what: "every request recorded once");
         AssertIdle(proxy.Pools);
     }
 
@@ -173,8 +173,8 @@ public sealed class AdmissionTests
         await abort.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
 
-        await TestProxy.WaitUntilAsync(() => Busy(proxy.Pools) == 0, what: "worker released after client abort");
-        await TestProxy.WaitUntilAsync(() => upstream.InFlight == 0, what: "upstream request cancelled");
+        await Wait.UntilAsync(() => Busy(proxy.Pools) == 0, what: "worker released after client abort");
+        await Wait.UntilAsync(() => upstream.InFlight == 0, what: "upstream request cancelled");
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public sealed class AdmissionTests
         // Odoo never had more than its two workers busy, and nothing waited in its listen queue beyond them:
         // the waiting happened in the proxy, where it is measured.
         Assert.Equal(2, odoo.MaxInProgress);
-        await TestProxy.WaitUntilAsync(() => recorder.Records.Count == 8);
+        await Wait.UntilAsync(() => recorder.Records.Count == 8);
         Assert.Equal(6, recorder.Records.Count(r => r.Record.QueueWait > TimeSpan.Zero));
         AssertIdle(proxy.Pools);
     }

@@ -61,7 +61,7 @@ public sealed class RequestNamingTests
         using var response = await client.PostAsync("/web/dataset/call_button", content);
 
         Assert.Contains(Convert.ToHexString(SHA256.HashData(body)), await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        await TestProxy.WaitUntilAsync(() => recorder.Records.Count == 1);
+        await Wait.UntilAsync(() => recorder.Records.Count == 1);
         var record = Assert.Single(recorder.Records).Record;
         // Within the limit the body names the business operation; beyond it the path-only name stands.
         Assert.Equal(size <= PeekLimit ? "sale_order.confirm" : "rpc:other", record.Operation.Name);
@@ -86,7 +86,7 @@ public sealed class RequestNamingTests
         if (body is not null) request.Content = new StringContent(body);
         using var response = await client.SendAsync(request);
 
-        await TestProxy.WaitUntilAsync(() => recorder.Records.Count == 1);
+        await Wait.UntilAsync(() => recorder.Records.Count == 1);
         Assert.Equal(expected, Assert.Single(recorder.Records).Record.Operation.Name);
     }
 
@@ -112,7 +112,7 @@ public sealed class RequestNamingTests
         using var response = await client.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
 
-        await TestProxy.WaitUntilAsync(() => recorder.Records.Count == 1);
+        await Wait.UntilAsync(() => recorder.Records.Count == 1);
         var record = Assert.Single(recorder.Records).Record;
         Assert.Equal("invoice.post", record.Operation.Name);
         Assert.Equal(outcome, record.Outcome.OutcomeName);
@@ -134,7 +134,7 @@ public sealed class RequestNamingTests
         using var slow = await client.GetAsync("/slow");
         using var reset = await client.GetAsync("/reset");
 
-        await TestProxy.WaitUntilAsync(() => recorder.Records.Count == 2);
+        await Wait.UntilAsync(() => recorder.Records.Count == 2);
         var outcomes = recorder.Records.ToDictionary(r => r.Record.Operation.Name == "other" ? r.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : r.Record.Operation.Name, r => r.Record.Outcome.Outcome);
         Assert.Equal(HttpStatusCode.GatewayTimeout, slow.StatusCode);
         Assert.Equal(HttpStatusCode.BadGateway, reset.StatusCode);

@@ -91,7 +91,7 @@ public sealed class PrometheusEndToEndTests(PostgresFixture postgres)
         {
             // Held from the proxy's first second, so the 1-minute share is near 1 without waiting a minute.
             held = [.. Enumerable.Range(0, 2).Select(_ => client.GetAsync(new Uri("/web/webclient/version_info", UriKind.Relative)))];
-            await TestProxy.WaitUntilAsync(() => proxy.Pools.Snapshot()[0].Destinations[0].Busy == 2, TimeSpan.FromSeconds(10), "both workers busy");
+            await Wait.UntilAsync(() => proxy.Pools.Snapshot()[0].Destinations[0].Busy == 2, "both workers busy", TimeSpan.FromSeconds(10));
 
             var alerts = AlertRuleGenerator.Render(Repo.Read("deploy/prometheus/thresholds.yml"), Repo.Read("deploy/prometheus/alerts.template.yml"),
                 new Dictionary<string, string> { ["worker_saturated_for"] = "3s" });

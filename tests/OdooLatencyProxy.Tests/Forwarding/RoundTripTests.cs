@@ -196,7 +196,7 @@ public sealed class RoundTripTests
             using var response = await client.PostAsync("/web/binary/upload", new ByteArrayContent(payload));
             Assert.Equal(payload, await response.Content.ReadAsByteArrayAsync());
 
-            await TestProxy.WaitUntilAsync(() => temp.GetFiles().Length == 0, what: "temp files deleted");
+            await Wait.UntilAsync(() => temp.GetFiles().Length == 0, what: "temp files deleted");
         }
         finally
         {

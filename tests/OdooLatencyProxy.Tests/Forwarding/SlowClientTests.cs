@@ -62,7 +62,7 @@ public sealed class SlowClientTests
         var first = new byte[1024];
         await slowBody.ReadExactlyAsync(first);
         // The client has read 1 KiB of 32 MiB and stopped; the worker is free anyway.
-        await TestProxy.WaitUntilAsync(() => proxy.Pools.Workers.Snapshot().Destinations[0].Busy == 0, what: "worker released while the client stalls");
+        await Wait.UntilAsync(() => proxy.Pools.Workers.Snapshot().Destinations[0].Busy == 0, what: "worker released while the client stalls");
         using var other = await client.GetAsync("/small");
         Assert.Equal("small", await other.Content.ReadAsStringAsync());
 
@@ -98,8 +98,8 @@ public sealed class SlowClientTests
             if (cap == Size)
             {
                 // All but the first 64 KiB sit in a temp file, and the worker is free while the client reads nothing.
-                await TestProxy.WaitUntilAsync(() => temp.GetFiles().Sum(f => f.Length) == Size - 64 * 1024, what: "spilled to disk");
-                await TestProxy.WaitUntilAsync(() => proxy.Pools.Workers.Snapshot().Destinations[0].Busy == 0, what: "worker released");
+                await Wait.UntilAsync(() => temp.GetFiles().Sum(f => f.Length) == Size - 64 * 1024, what: "spilled to disk");
+                await Wait.UntilAsync(() => proxy.Pools.Workers.Snapshot().Destinations[0].Busy == 0, what: "worker released");
             }
             else
             {
@@ -107,8 +107,8 @@ public sealed class SlowClientTests
                 Assert.Equal(1, proxy.Pools.Workers.Snapshot().Destinations[0].Busy);
             }
             Assert.Equal(Size, (await stalled.Content.ReadAsByteArrayAsync()).Length);
-            await TestProxy.WaitUntilAsync(() => temp.GetFiles().Length == 0, what: "temp file deleted");
-            await TestProxy.WaitUntilAsync(() => proxy.Pools.Workers.Snapshot().Destinations[0].Busy == 0, what: "worker released at the end");
+            await Wait.UntilAsync(() => temp.GetFiles().Length == 0, what: "temp file deleted");
+            await Wait.UntilAsync(() => proxy.Pools.Workers.Snapshot().Destinations[0].Busy == 0, what: "worker released at the end");
         }
         finally
         {

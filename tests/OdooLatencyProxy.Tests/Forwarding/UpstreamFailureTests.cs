@@ -97,21 +97,14 @@ public sealed class UpstreamFailureTests
         Assert.Contains("revived", answers);
     }
 
-    private static async Task WaitForHealthAsync(HttpClient admin, string destination, string state)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        string? last = null;
-        while (DateTime.UtcNow < deadline)
+    private static Task WaitForHealthAsync(HttpClient admin, string destination, string state) =>
+        Wait.UntilAsync(async () =>
         {
             using var doc = JsonDocument.Parse(await admin.GetStringAsync("/api/destinations"));
-            last = doc.RootElement.EnumerateArray()
+            return doc.RootElement.EnumerateArray()
                 .Where(c => c.GetProperty("cluster").GetString() == "odoo")
                 .SelectMany(c => c.GetProperty("destinations").EnumerateArray())
                 .Single(d => d.GetProperty("id").GetString() == destination)
-                .GetProperty("active").GetString();
-            if (last == state) return;
-            await Task.Delay(50);
-        }
-        Assert.Fail($"{destination} never became {state} (last {last})");
-    }
+                .GetProperty("active").GetString() == state;
+        }, $"{destination} is {state}");
 }

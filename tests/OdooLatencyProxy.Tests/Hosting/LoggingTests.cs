@@ -39,7 +39,7 @@ public sealed class LoggingTests
         using var response = await client.SendAsync(request);
         await response.Content.ReadAsStringAsync();
 
-        await TestProxy.WaitUntilAsync(() => logs.Lines.Any(l => l.Contains("[1100]", StringComparison.Ordinal)), what: "request logged");
+        await Wait.UntilAsync(() => logs.Lines.Any(l => l.Contains("[1100]", StringComparison.Ordinal)), what: "request logged");
         var line = logs.Lines.Single(l => l.Contains("[1100]", StringComparison.Ordinal));
         Assert.Contains("POST /web/dataset/call_button [invoice.post] -> 200 rpc_error/UserError", line, StringComparison.Ordinal);
         Assert.All(logs.Lines, l => Assert.DoesNotContain("SECRET", l, StringComparison.Ordinal));

@@ -29,17 +29,6 @@ public static class TestProxy
         BaseAddress = proxy.PublicUri,
         Timeout = timeout ?? TimeSpan.FromSeconds(60),
     };
-
-    /// <summary>Waits until <paramref name="condition"/> holds, failing after <paramref name="deadline"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? deadline = null, string? what = null)
-    {
-        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"Condition not met in time: {what ?? "condition"}");
-            await Task.Delay(10);
-        }
-    }
 }
 
 /// <summary>Keeps every record the proxy hands to its recorders, with the request's X-Test-Id.</summary>

@@ -43,7 +43,7 @@ public sealed class AccuracyTests(ITestOutputHelper output)
                 Assert.True(response.IsSuccessStatusCode || (int)response.StatusCode is >= 300 and < 400);
             }
         }));
-        await Eventually.TrueAsync(async () => (await harness.OperationWindowAsync(operation))?.GetProperty("count").GetInt64() == Requests,
+        await Wait.UntilAsync(async () => (await harness.OperationWindowAsync(operation))?.GetProperty("count").GetInt64() == Requests,
             $"the proxy published {Requests} requests of {operation}");
 
         // The durations the proxy measured for these requests: the exact reference.

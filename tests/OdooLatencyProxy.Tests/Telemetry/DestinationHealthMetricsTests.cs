@@ -28,11 +28,11 @@ public sealed partial class DestinationHealthMetricsTests
             return line is null ? null : Value().Match(line).Groups[1].Value;
         }
 
-        await Collector.Wait.UntilAsync(async () => await HealthAsync() == "1", "destination reported healthy");
+        await Wait.UntilAsync(async () => await HealthAsync() == "1", "destination reported healthy");
         odoo.HealthStatus = 500;
-        await Collector.Wait.UntilAsync(async () => await HealthAsync() == "0", "destination reported unhealthy");
+        await Wait.UntilAsync(async () => await HealthAsync() == "0", "destination reported unhealthy");
         odoo.HealthStatus = 200;
-        await Collector.Wait.UntilAsync(async () => await HealthAsync() == "1", "destination reported healthy again");
+        await Wait.UntilAsync(async () => await HealthAsync() == "1", "destination reported healthy again");
     }
 
     [GeneratedRegex(@"\}\s+(\S+)")]

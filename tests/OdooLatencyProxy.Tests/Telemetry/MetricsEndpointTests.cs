@@ -33,7 +33,7 @@ public sealed class MetricsEndpointTests
         Assert.True((int)(await harness.GetAsync("/odoo")).StatusCode < 400);
 
         IReadOnlyList<PromSample> samples = [];
-        await Eventually.TrueAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             samples = await harness.ScrapeAsync();
             return samples.Any(s => s.Name == "odoo_request_latency_seconds") && samples.Any(s => s.Name == "odoo_collector_errors_total");

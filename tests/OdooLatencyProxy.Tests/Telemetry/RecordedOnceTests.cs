@@ -37,7 +37,7 @@ public sealed class RecordedOnceTests
         }
         using (var slow = await harness.GetAsync("/odoo", delayMs: 3000)) Assert.True((int)slow.StatusCode >= 500);
 
-        await Eventually.TrueAsync(() => durations.Count >= 11, "11 requests recorded");
+        await Wait.UntilAsync(() => durations.Count >= 11, "11 requests recorded");
         await AssertNoMoreThanAsync(harness, durations, 11);
         var outcomes = durations.Outcomes();
         Assert.Equal(5 + 1, outcomes.GetValueOrDefault("ok")); // + the marker request
@@ -58,16 +58,16 @@ public sealed class RecordedOnceTests
 
         using var holdAbort = new CancellationTokenSource();
         var holding = harness.GetAsync("/odoo", delayMs: 30_000, cancellationToken: holdAbort.Token);
-        await Eventually.TrueAsync(() => pool.Snapshot().Destinations[0].Busy == 1 && harness.Sim.InProgress == 1, "the only worker is taken");
+        await Wait.UntilAsync(() => pool.Snapshot().Destinations[0].Busy == 1 && harness.Sim.InProgress == 1, "the only worker is taken");
 
         var queueTimeout = harness.GetAsync("/odoo");
-        await Eventually.TrueAsync(() => pool.Snapshot().Queued == 1, "one request queued");
+        await Wait.UntilAsync(() => pool.Snapshot().Queued == 1, "one request queued");
         using (var full = await harness.GetAsync("/odoo")) Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
         using (var timedOut = await queueTimeout) Assert.Equal(HttpStatusCode.ServiceUnavailable, timedOut.StatusCode);
 
         using var queuedAbort = new CancellationTokenSource();
         var queued = harness.GetAsync("/odoo", cancellationToken: queuedAbort.Token);
-        await Eventually.TrueAsync(() => pool.Snapshot().Queued == 1, "a request queued again");
+        await Wait.UntilAsync(() => pool.Snapshot().Queued == 1, "a request queued again");
         await queuedAbort.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
 
@@ -75,15 +75,15 @@ public sealed class RecordedOnceTests
         using (var socket = new ClientWebSocket())
         {
             await socket.ConnectAsync(new Uri($"ws://{harness.Proxy.PublicUri.Authority}/websocket?version=17.0-1"), CancellationToken.None);
-            await Eventually.TrueAsync(() => harness.Meter.RealtimeConnections == 1, "one realtime connection");
+            await Wait.UntilAsync(() => harness.Meter.RealtimeConnections == 1, "one realtime connection");
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
         }
-        await Eventually.TrueAsync(() => harness.Meter.RealtimeConnections == 0, "no realtime connection");
+        await Wait.UntilAsync(() => harness.Meter.RealtimeConnections == 0, "no realtime connection");
 
         await holdAbort.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => holding);
 
-        await Eventually.TrueAsync(() => durations.Count >= 4, "4 requests recorded");
+        await Wait.UntilAsync(() => durations.Count >= 4, "4 requests recorded");
         await AssertNoMoreThanAsync(harness, durations, 4);
         var outcomes = durations.Outcomes();
         Assert.Equal(2, outcomes.GetValueOrDefault("rejected"));
@@ -98,7 +98,7 @@ public sealed class RecordedOnceTests
     {
         Assert.True(expected == durations.Count, string.Join("\n", durations.Tags.Select(t => string.Join(",", t.Select(p => $"{p.Key}={p.Value}")))));
         Assert.True((await harness.GetAsync("/odoo")).StatusCode < HttpStatusCode.BadRequest);
-        await Eventually.TrueAsync(() => durations.Count >= expected + 1, "the marker request recorded");
+        await Wait.UntilAsync(() => durations.Count >= expected + 1, "the marker request recorded");
         Assert.Equal(expected + 1, durations.Count);
     }
 

@@ -38,7 +38,7 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         await SendAsync(harness, "/odoo/action-42", 40);
         using var stop = new CancellationTokenSource();
         var slow = harness.GetAsync($"/odoo/action-43?access_token={QuerySecret}", delayMs: 30_000, configure: Secrets, cancellationToken: stop.Token);
-        await Eventually.TrueAsync(async () => await bootstrap.InnerTextAsync() != before, "the ui.bootstrap row changes");
+        await Wait.UntilAsync(async () => await bootstrap.InnerTextAsync() != before, "the ui.bootstrap row changes");
         var inflight = page.Locator("#inflight tbody tr");
         await Assertions.Expect(inflight).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Assertions.Expect(inflight).ToContainTextAsync("/odoo/action-43");

@@ -147,23 +147,6 @@ public sealed record PromSample(string Name, IReadOnlyDictionary<string, string>
     public string this[string label] => Labels.TryGetValue(label, out var v) ? v : "";
 }
 
-/// <summary>Waits on a condition with a deadline, never a fixed sleep.</summary>
-public static class Eventually
-{
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
-    {
-        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) Assert.Fail($"Timed out waiting until {what}");
-            await Task.Delay(20);
-        }
-    }
-
-    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? deadline = null) =>
-        TrueAsync(() => Task.FromResult(condition()), what, deadline);
-}
-
 /// <summary>Exact percentiles and what Prometheus' histogram_quantile would estimate from buckets.</summary>
 public static class Percentiles
 {

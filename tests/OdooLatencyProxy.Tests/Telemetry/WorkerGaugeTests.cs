@@ -18,8 +18,8 @@ public sealed class WorkerGaugeTests
                 var expectedBusy = Math.Min(sent, workers);
                 var expectedQueued = Math.Max(0, sent - workers);
                 // Sampled once the simulator has accepted what it can: then both sides must agree.
-                await Eventually.TrueAsync(() => harness.Sim.InProgress == expectedBusy, $"the simulator holds {expectedBusy}");
-                await Eventually.TrueAsync(async () => Gauge(await harness.ScrapeAsync(), "odoo_workers_queued") == expectedQueued, $"{expectedQueued} queued");
+                await Wait.UntilAsync(() => harness.Sim.InProgress == expectedBusy, $"the simulator holds {expectedBusy}");
+                await Wait.UntilAsync(async () => Gauge(await harness.ScrapeAsync(), "odoo_workers_queued") == expectedQueued, $"{expectedQueued} queued");
                 var samples = await harness.ScrapeAsync();
                 Assert.Equal(harness.Sim.InProgress, Gauge(samples, "odoo_workers_busy"));
                 Assert.Equal(workers, Gauge(samples, "odoo_workers_limit"));
@@ -32,7 +32,7 @@ public sealed class WorkerGaugeTests
             await Task.WhenAll(requests);
         }
         // The proxy gives its workers back when clients go away (the simulator, like Odoo, finishes its sleep regardless).
-        await Eventually.TrueAsync(async () => Gauge(await harness.ScrapeAsync(), "odoo_workers_busy") == 0, "no worker busy");
+        await Wait.UntilAsync(async () => Gauge(await harness.ScrapeAsync(), "odoo_workers_busy") == 0, "no worker busy");
         Assert.Equal(0, Gauge(await harness.ScrapeAsync(), "odoo_workers_queued"));
     }
 

@@ -62,10 +62,10 @@ public sealed class GeventServerTests
     {
         await using var sim = await Sim.StartAsync(new SimulatorOptions { Workers = 1, LatencyScale = 0 });
         await RawHttp.GetAsync(sim.HttpUri, "/web/health");
-        await Eventually.TrueAsync(() => sim.InProgress == 0, "the worker is idle");
+        await Wait.UntilAsync(() => sim.InProgress == 0, "the worker is idle");
         using var stall = sim.Stall(Timeout.InfiniteTimeSpan);
         var held = RawHttp.GetAsync(sim.HttpUri, "/web/health");
-        await Eventually.TrueAsync(() => sim.InProgress == 1, "the only worker is held");
+        await Wait.UntilAsync(() => sim.InProgress == 1, "the only worker is held");
 
         var response = await RawHttp.GetAsync(sim.GeventUri, "/__sim/stats");
         stall.Dispose();

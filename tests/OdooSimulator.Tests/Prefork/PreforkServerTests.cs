@@ -99,10 +99,10 @@ public sealed class PreforkServerTests
         using (var socket = await RawHttp.ConnectAsync(sim.HttpUri, cts.Token))
         {
             await socket.SendAsync(Encoding.ASCII.GetBytes("POST /jsonrpc HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\": 1"), SocketFlags.None, cts.Token);
-            await Eventually.TrueAsync(() => sim.InProgress == 1, "the worker holds the half-sent request");
+            await Wait.UntilAsync(() => sim.InProgress == 1, "the worker holds the half-sent request");
         }
 
-        await Eventually.TrueAsync(() => sim.Aborted == 1, "the worker noticed the hang-up");
+        await Wait.UntilAsync(() => sim.Aborted == 1, "the worker noticed the hang-up");
         var next = await RawHttp.GetAsync(sim.HttpUri, "/web/health");
 
         Assert.Equal(200, next.Status);
@@ -118,7 +118,7 @@ public sealed class PreforkServerTests
         await socket.SendAsync(Encoding.ASCII.GetBytes("POST /jsonrpc HTTP/1.1\r\nContent-Length: 10\r\n\r\n12345"), SocketFlags.None, cts.Token);
 
         Assert.True(await RawHttp.ClosesWithoutResponseAsync(socket, cts.Token));
-        await Eventually.TrueAsync(() => sim.Aborted == 1, "the drop is counted");
+        await Wait.UntilAsync(() => sim.Aborted == 1, "the drop is counted");
         Assert.Equal(200, (await RawHttp.GetAsync(sim.HttpUri, "/web/health")).Status);
     }
 
@@ -133,7 +133,7 @@ public sealed class PreforkServerTests
         await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /web/dataset/call_button HTTP/1.1\r\nX-Sim-Fail: {mode}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}"), SocketFlags.None, cts.Token);
 
         Assert.True(await RawHttp.ClosesWithoutResponseAsync(socket, cts.Token));
-        await Eventually.TrueAsync(() => sim.Aborted == 1, "the abort is counted");
+        await Wait.UntilAsync(() => sim.Aborted == 1, "the abort is counted");
         Assert.Equal(0, sim.Served);
     }
 
@@ -146,7 +146,7 @@ public sealed class PreforkServerTests
         var second = RawHttp.GetAsync(sim.HttpUri, "/web/health");
         var queued = RawHttp.GetAsync(sim.HttpUri, "/web/health");
 
-        await Eventually.TrueAsync(() => sim.InProgress == 2, "both workers hold a stalled request");
+        await Wait.UntilAsync(() => sim.InProgress == 2, "both workers hold a stalled request");
         Assert.False(first.IsCompleted || second.IsCompleted || queued.IsCompleted);
         Assert.Equal(2, sim.Accepted);
 
@@ -204,7 +204,7 @@ public sealed class PreforkServerTests
 
     private static async Task<int> WaitIdle(OdooSimulatorServer sim)
     {
-        await Eventually.TrueAsync(() => sim.InProgress == 0, "every worker is idle");
+        await Wait.UntilAsync(() => sim.InProgress == 0, "every worker is idle");
         return sim.InProgress;
     }
 }
