@@ -14,8 +14,6 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Yarp.ReverseProxy;
-using Yarp.ReverseProxy.Health;
-using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace OdooLatencyProxy.Hosting;
@@ -156,33 +154,8 @@ public sealed class ProxyHost : IAsyncDisposable
         app.MapCollectorApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapStatusApi(proxyServices);
-        var pools = proxyServices.GetRequiredService<WorkerPools>();
-        var state = proxyServices.GetRequiredService<IProxyStateLookup>();
-        DestinationHealthMetrics.Register(proxyServices.GetRequiredService<OdooMeter>().Meter, state);
-
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", () =>
-        {
-            // Ready when at least one Odoo HTTP destination is not known to be down.
-            var ready = state.TryGetCluster(ProxyTopology.WorkersCluster, out var cluster)
-                && cluster.Destinations.Values.Any(d => d.Health.Active != DestinationHealth.Unhealthy && d.Health.Passive != DestinationHealth.Unhealthy);
-            return ready ? Results.Text("ready\n") : Results.Text("no healthy Odoo destination\n", statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
-        app.MapGet("/api/workers", () => Results.Json(pools.Snapshot(), JsonOptions));
-        app.MapGet("/api/destinations", () =>
-        {
-            var clusters = state.GetClusters().Select(c => new
-            {
-                cluster = c.ClusterId,
-                destinations = c.Destinations.Values.Select(d => new
-                {
-                    id = d.DestinationId,
-                    active = d.Health.Active.ToString(),
-                    passive = d.Health.Passive.ToString(),
-                }),
-            });
-            return Results.Json(clusters, JsonOptions);
-        });
+        app.MapHealthApi(proxyServices);
+        DestinationHealthMetrics.Register(proxyServices.GetRequiredService<OdooMeter>().Meter, proxyServices.GetRequiredService<IProxyStateLookup>());
         return app;
     }
 
