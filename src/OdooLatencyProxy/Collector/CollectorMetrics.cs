@@ -142,7 +142,7 @@ internal sealed class CollectorMetrics
     /// <summary>Records one sale order confirmation latency.</summary>
     public void OrderConfirmed(double seconds) => _confirmation.Record(Math.Max(0, seconds));
 
-    /// <summary>Counts a finished integration operation; also the hook for the request path's <c>payment.webhook</c> outcomes.</summary>
+    /// <summary>Counts a finished integration operation (payment transactions, mapped queue job channels).</summary>
     public void IntegrationOperation(string integration, string outcome) =>
         _integrationOperations.Add(1, new TagList { { "odoo.integration", integration }, { "odoo.outcome", outcome } });
 
