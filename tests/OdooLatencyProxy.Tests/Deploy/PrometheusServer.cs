@@ -124,24 +124,19 @@ internal sealed class PrometheusServer : IAsyncDisposable
             .Select(r => $"{r.GetProperty("name").GetString()}: {r.GetProperty("lastError").GetString()}")];
     }
 
-    public async Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan deadline)
-    {
-        var until = DateTime.UtcNow + deadline;
-        while (true)
+    public Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan deadline) =>
+        Wait.UntilAsync(async () =>
         {
+            if (_process.HasExited) throw new InvalidOperationException($"Prometheus exited ({_process.ExitCode}): {Log}");
             try
             {
-                if (await condition()) return;
+                return await condition();
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                return false; // Not listening yet.
             }
-            if (_process.HasExited) throw new InvalidOperationException($"Prometheus exited ({_process.ExitCode}): {Log}");
-            if (DateTime.UtcNow > until) throw new TimeoutException($"Timed out waiting until {what}. Prometheus log: {Log}");
-            await Task.Delay(100);
-        }
-    }
+        }, what, deadline, () => Task.FromResult($"Prometheus log: {Log}"));
 
     public async ValueTask DisposeAsync()
     {
