@@ -14,7 +14,7 @@ namespace OdooLatencyProxy.Forwarding;
 /// </summary>
 internal sealed partial class ProxyPipeline(
     WorkerPools pools, RequestBuffering buffering, RequestNaming naming, ProxyOptions options, TimeProvider time,
-    IEnumerable<IRequestRecorder> recorders, ILogger<ProxyPipeline> logger)
+    IEnumerable<IRequestRecorder> recorders, IHostApplicationLifetime lifetime, ILogger<ProxyPipeline> logger)
 {
     private readonly IRequestRecorder[] _recorders = [.. recorders];
 
@@ -94,6 +94,13 @@ internal sealed partial class ProxyPipeline(
                 break;
             }
         }
+        // A prefork Odoo worker goes on computing when the client leaves (it notices only when it writes), so the
+        // request to Odoo is not cancelled with the client's: the slot frees when Odoo's answer has been read, which
+        // is when the worker really is free again. The proxy's timeout still bounds the wait, and a shutdown does not
+        // wait for answers nobody will read.
+        var clientAborted = context.RequestAborted;
+        using var abandoned = new AbandonedRequest(clientAborted, lifetime.ApplicationStopping);
+        context.RequestAborted = abandoned.Token;
         try
         {
             record.UpstreamStartedAt = time.GetTimestamp();
@@ -101,6 +108,7 @@ internal sealed partial class ProxyPipeline(
         }
         finally
         {
+            context.RequestAborted = clientAborted;
             // Streaming responses hold the worker until here; buffered ones released it when drained.
             if (record.UpstreamFinishedAt == 0) record.UpstreamFinishedAt = time.GetTimestamp();
             lease.Release();
@@ -130,6 +138,41 @@ internal sealed partial class ProxyPipeline(
             or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient => "the client went away",
         _ => error.ToString(),
     };
+
+    /// <summary>Cancelled only when the client has gone AND the proxy is shutting down.</summary>
+    private sealed class AbandonedRequest : IDisposable
+    {
+        private readonly CancellationTokenSource _source = new();
+        private readonly CancellationTokenRegistration _onClientGone;
+        private readonly CancellationTokenRegistration _onStopping;
+
+        public AbandonedRequest(CancellationToken clientGone, CancellationToken stopping)
+        {
+            _onClientGone = clientGone.Register(() => { if (stopping.IsCancellationRequested) Cancel(); });
+            _onStopping = stopping.Register(() => { if (clientGone.IsCancellationRequested) Cancel(); });
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        private void Cancel()
+        {
+            try
+            {
+                _source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The exchange ended first.
+            }
+        }
+
+        public void Dispose()
+        {
+            _onClientGone.Dispose();
+            _onStopping.Dispose();
+            _source.Dispose();
+        }
+    }
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, SkipEnabledCheck = true, Message = "{Method} {Path} [{Operation}] -> {Status} {Outcome} via {Destination}, queued {QueueMs:F1} ms, total {TotalMs:F1} ms")]
     private static partial void LogCompleted(ILogger logger, string method, string path, string operation, int status, string outcome, string destination, double queueMs, double totalMs);

@@ -156,25 +156,36 @@ public sealed class AdmissionTests
     }
 
     [Fact]
-    public async Task ClientAbortWhileOdooWorks_GivesTheWorkerBack()
+    public async Task ClientAbortWhileOdooWorks_KeepsTheWorkerCountedUntilOdooHasFinished()
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Like a prefork worker, this upstream finishes its work whether or not anyone still listens.
+        var gate = new Gate();
         await using var upstream = await TestUpstream.StartAsync(async c =>
         {
-            started.TrySetResult();
-            await Task.Delay(Timeout.Infinite, c.RequestAborted);
+            await gate.WaitAsync(CancellationToken.None);
+            await c.Response.WriteAsync("done");
         });
-        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri, workers: 1));
+        var recorder = new RecordingRecorder();
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri, workers: 1), recorder);
         using var client = TestProxy.Client(proxy);
         using var abort = new CancellationTokenSource();
 
-        var request = client.GetAsync("/web/dataset/call_kw/sale.order/web_read", abort.Token);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var abandoned = client.GetAsync("/report/pdf/sale.report_saleorder/7", abort.Token);
+        await Wait.UntilAsync(() => upstream.InFlight == 1, "the report reached Odoo");
         await abort.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        // The next request waits in the proxy: Odoo's only worker is still busy with the abandoned report.
+        var next = client.GetStringAsync("/web");
+        await Wait.UntilAsync(() => proxy.Pools.Workers.Snapshot().Queued == 1, "the next request queued");
+        Assert.Equal(1, proxy.Pools.Workers.Snapshot().Destinations[0].Busy);
 
-        await Wait.UntilAsync(() => Busy(proxy.Pools) == 0, what: "worker released after client abort");
-        await Wait.UntilAsync(() => upstream.InFlight == 0, what: "upstream request cancelled");
+        gate.Open();
+
+        Assert.Equal("done", await next);
+        Assert.Equal(1, upstream.MaxInFlight);
+        await Wait.UntilAsync(() => recorder.Records.Count == 2, "both recorded");
+        Assert.Contains(recorder.Records, r => r.Record.Outcome.Outcome == OdooLatencyProxy.Odoo.Classification.OdooOutcome.ClientAbort);
+        AssertIdle(proxy.Pools);
     }
 
     [Fact]

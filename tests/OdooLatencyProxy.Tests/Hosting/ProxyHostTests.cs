@@ -62,6 +62,27 @@ public sealed class ProxyHostTests
     }
 
     [Fact]
+    public async Task Shutdown_DoesNotWaitForAnswersNobodyWillRead()
+    {
+        // Odoo never answers; the client gives up. A live client would be drained for a minute; this one is not.
+        await using var upstream = await TestUpstream.StartAsync(c => Task.Delay(Timeout.Infinite, c.RequestAborted));
+        var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri, workers: 1) with { DrainTimeout = TimeSpan.FromSeconds(60) });
+        using var client = TestProxy.Client(proxy);
+        using var abort = new CancellationTokenSource();
+        var abandoned = client.GetAsync("/report/pdf/sale.report_saleorder/7", abort.Token);
+        await Wait.UntilAsync(() => upstream.InFlight == 1, "the request reached Odoo");
+        await abort.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+
+        var stopping = proxy.StopAsync();
+        await Wait.UntilAsync(() => stopping.IsCompleted, "shutdown finished without draining the abandoned request", TimeSpan.FromSeconds(20));
+
+        await stopping;
+        Assert.Equal(0, proxy.Pools.Workers.Snapshot().Destinations[0].Busy);
+        await proxy.DisposeAsync();
+    }
+
+    [Fact]
     public async Task ReadyProbe_Is503_WhenNoOdooDestinationIsHealthy()
     {
         await using var upstream = await TestUpstream.StartAsync(c => Task.CompletedTask);

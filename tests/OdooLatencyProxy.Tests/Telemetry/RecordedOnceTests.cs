@@ -57,7 +57,9 @@ public sealed class RecordedOnceTests
         var pool = harness.Proxy.Services.GetRequiredService<WorkerPools>().Workers;
 
         using var holdAbort = new CancellationTokenSource();
-        var holding = harness.GetAsync("/odoo", delayMs: 30_000, cancellationToken: holdAbort.Token);
+        // Holds the only worker long enough for the queue cases below; abandoned at the end, it is recorded
+        // when the simulator (like Odoo) has finished it, since that is when the worker is free again.
+        var holding = harness.GetAsync("/odoo", delayMs: 5_000, cancellationToken: holdAbort.Token);
         await Wait.UntilAsync(() => pool.Snapshot().Destinations[0].Busy == 1 && harness.Sim.InProgress == 1, "the only worker is taken");
 
         var queueTimeout = harness.GetAsync("/odoo");
