@@ -16,7 +16,6 @@ internal sealed class PaymentProbe(CollectorMetrics metrics, CollectorStateStore
     private const string StateKey = "payment.final";
     private readonly CollectorOptions _options = options.Value;
     private readonly SeenSet _final = new();
-    private bool _restored;
 
     public string Name => "payment";
 
@@ -32,14 +31,7 @@ internal sealed class PaymentProbe(CollectorMetrics metrics, CollectorStateStore
 
         var connection = await context.ConnectionAsync(cancellationToken);
         var now = await context.DbNowAsync(cancellationToken);
-        if (!_restored)
-        {
-            _restored = true;
-            if (store.Get<SeenSetState>(StateKey) is { } saved)
-            {
-                _final.Restore(saved, now - _options.MaxCatchUp);
-            }
-        }
+        _final.RestoreOnce(() => store.Get<SeenSetState>(StateKey), now - _options.MaxCatchUp);
 
         var open = new List<(string, string, long)>();
         await using (var cmd = new NpgsqlCommand(

@@ -21,7 +21,6 @@ internal sealed class QueueJobProbe(CollectorMetrics metrics, CollectorStateStor
     private readonly SeenSet _done = new();
     private readonly SeenSet _failed = new();
     private HashSet<string>? _failedJobs;
-    private bool _restored;
 
     public string Name => "queue_job";
 
@@ -64,21 +63,8 @@ internal sealed class QueueJobProbe(CollectorMetrics metrics, CollectorStateStor
 
     private void Restore(DateTime now)
     {
-        if (_restored)
-        {
-            return;
-        }
-
-        _restored = true;
-        if (store.Get<SeenSetState>(DoneKey) is { } done)
-        {
-            _done.Restore(done, now - _options.MaxCatchUp);
-        }
-
-        if (store.Get<SeenSetState>(FailedKey) is { } failed)
-        {
-            _failed.Restore(failed, now - _options.MaxCatchUp);
-        }
+        _done.RestoreOnce(() => store.Get<SeenSetState>(DoneKey), now - _options.MaxCatchUp);
+        _failed.RestoreOnce(() => store.Get<SeenSetState>(FailedKey), now - _options.MaxCatchUp);
     }
 
     private async Task ReadStatesAsync(NpgsqlConnection connection, DateTime now, CancellationToken cancellationToken)

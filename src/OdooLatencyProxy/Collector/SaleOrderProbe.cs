@@ -19,7 +19,6 @@ internal sealed class SaleOrderProbe(CollectorMetrics metrics, CollectorStateSto
     private const string StateKey = "sale_order.confirmed";
     private readonly CollectorOptions _options = options.Value;
     private readonly SeenSet _confirmed = new();
-    private bool _restored;
 
     public string Name => "sale_order";
 
@@ -35,14 +34,7 @@ internal sealed class SaleOrderProbe(CollectorMetrics metrics, CollectorStateSto
 
         var connection = await context.ConnectionAsync(cancellationToken);
         var now = await context.DbNowAsync(cancellationToken);
-        if (!_restored)
-        {
-            _restored = true;
-            if (store.Get<SeenSetState>(StateKey) is { } saved)
-            {
-                _confirmed.Restore(saved, now - _options.MaxCatchUp);
-            }
-        }
+        _confirmed.RestoreOnce(() => store.Get<SeenSetState>(StateKey), now - _options.MaxCatchUp);
 
         var fieldColumn = schema.Has("mail_tracking_value", "field_id") ? "field_id" : schema.Has("mail_tracking_value", "field") ? "field" : null;
         var tracked = fieldColumn is not null

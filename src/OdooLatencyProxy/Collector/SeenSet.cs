@@ -7,6 +7,7 @@ namespace OdooLatencyProxy.Collector;
 internal sealed class SeenSet
 {
     private readonly Dictionary<string, DateTime> _seen = new(StringComparer.Ordinal);
+    private bool _restoreTried;
 
     /// <summary>Counted events are not counted before this point; null until the first poll set a baseline.</summary>
     public DateTime? Watermark { get; private set; }
@@ -36,6 +37,14 @@ internal sealed class SeenSet
 
     /// <summary>What the state file keeps.</summary>
     public SeenSetState Save() => new(Watermark, new Dictionary<string, DateTime>(_seen, StringComparer.Ordinal));
+
+    /// <summary>On the first call only: resumes from what <paramref name="load"/> finds in the state file, if anything.</summary>
+    public void RestoreOnce(Func<SeenSetState?> load, DateTime oldest)
+    {
+        if (_restoreTried) return;
+        _restoreTried = true;
+        if (load() is { } state) Restore(state, oldest);
+    }
 
     /// <summary>Resumes from a state file, never further back than <paramref name="oldest"/>.</summary>
     public void Restore(SeenSetState state, DateTime oldest)
