@@ -79,7 +79,7 @@ public sealed class RoundTripTests
         Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "X-Received-Length"));
         Assert.Equal(Convert.ToHexString(SHA256.HashData(payload)), Header(response, "X-Received-Sha256"));
         Assert.Equal(payload, received);
-        Assert.True(name.Length > 0);
+        _ = name; // Only names the case in the test list.
     }
 
     [Fact]
