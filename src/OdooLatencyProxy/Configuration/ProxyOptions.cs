@@ -72,6 +72,9 @@ public sealed record ProxyOptions
     /// <summary>Run in front of a built-in Odoo simulator with a light traffic source. Default false.</summary>
     public bool Demo { get; init; }
 
+    /// <summary>The folder buffer temp files go to.</summary>
+    public string EffectiveTempDirectory => string.IsNullOrEmpty(TempDirectory) ? Path.GetTempPath() : TempDirectory;
+
     /// <summary>The websocket idle timeout in force.</summary>
     public TimeSpan EffectiveWebSocketIdleTimeout => WebSocketIdleTimeout ?? Timeout;
 }

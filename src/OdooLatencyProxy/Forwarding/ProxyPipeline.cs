@@ -75,7 +75,7 @@ internal sealed partial class ProxyPipeline(
             record.Rejection = admission.Rejection;
             if (admission.Rejection == AdmissionRejection.ClientAborted) return;
             LogRejected(logger, admission.Rejection, admission.QueueWait.TotalMilliseconds);
-            await RequestBuffering.RespondAsync(context, StatusCodes.Status503ServiceUnavailable,
+            await ProxyAnswers.TextAsync(context, StatusCodes.Status503ServiceUnavailable,
                 admission.Rejection == AdmissionRejection.QueueFull
                     ? "All Odoo workers are busy and the queue is full; retry later.\n"
                     : "No Odoo worker became free in time; retry later.\n",
@@ -125,7 +125,7 @@ internal sealed partial class ProxyPipeline(
         LogUpstreamFailed(logger, record.Destination ?? "-", reason, error?.Exception?.GetType().Name ?? "-");
         if (context.Response.HasStarted) return;
         var status = context.Response.StatusCode is >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
-        await RequestBuffering.RespondAsync(context, status, $"Odoo did not answer: {reason}.\n");
+        await ProxyAnswers.TextAsync(context, status, $"Odoo did not answer: {reason}.\n");
     }
 
     private static string Describe(ForwarderError error) => error switch

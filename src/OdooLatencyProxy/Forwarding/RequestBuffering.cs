@@ -19,7 +19,7 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         var request = context.Request;
         if (!options.RequestBuffering || !HasBody(context)) return true;
 
-        var buffered = new FileBufferingReadStream(request.Body, options.BufferMemoryBytes, options.MaxRequestBodyBytes, TempDirectory(options));
+        var buffered = new FileBufferingReadStream(request.Body, options.BufferMemoryBytes, options.MaxRequestBodyBytes, options.EffectiveTempDirectory);
         context.Response.RegisterForDisposeAsync(buffered);
         try
         {
@@ -29,7 +29,7 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         {
             // Too large (413) or malformed chunked framing (400): refuse cleanly, Odoo never sees it.
             LogRefused(logger, e.StatusCode, e.Message);
-            await RespondAsync(context, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            await ProxyAnswers.TextAsync(context, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "Request body too large.\n"
                 : "Malformed request body.\n");
             return false;
@@ -54,19 +54,6 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         request.ContentLength = buffered.Length;
         record.RequestBodyBytes = buffered.Length;
         return true;
-    }
-
-    internal static string TempDirectory(ProxyOptions options) =>
-        string.IsNullOrEmpty(options.TempDirectory) ? Path.GetTempPath() : options.TempDirectory;
-
-    internal static async Task RespondAsync(HttpContext context, int status, string text, int? retryAfterSeconds = null)
-    {
-        if (context.Response.HasStarted) return;
-        context.Response.Clear();
-        context.Response.StatusCode = status;
-        if (retryAfterSeconds is { } retryAfter) context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(text, context.RequestAborted);
     }
 
     private static bool HasBody(HttpContext context) =>

@@ -34,7 +34,7 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
 
         var upstream = response.Content;
         // At least the bytes that decide the outcome stay in memory.
-        var buffer = new SpillBuffer(Math.Max(options.BufferMemoryBytes, ResponseOutcomeDetector.DefaultPrefixBytes), RequestBuffering.TempDirectory(options));
+        var buffer = new SpillBuffer(Math.Max(options.BufferMemoryBytes, ResponseOutcomeDetector.DefaultPrefixBytes), options.EffectiveTempDirectory);
         // Freed when the exchange ends, whoever else holds it: pooled memory back, temp file deleted.
         context.HttpContext.Response.RegisterForDispose(buffer);
         Stream? rest = null;
