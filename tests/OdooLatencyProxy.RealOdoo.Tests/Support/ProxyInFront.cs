@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Hosting;
+
+namespace OdooLatencyProxy.RealOdoo.Tests.Support;
+
+/// <summary>The real proxy, on ephemeral loopback ports, in front of the real Odoo with its worker count.</summary>
+public static class ProxyInFront
+{
+    /// <summary>Options as an operator would give them for <paramref name="odoo"/>.</summary>
+    public static ProxyOptions Options(RealOdooServer odoo, int? workers = null) => new()
+    {
+        Listen = "http://127.0.0.1:0",
+        AdminListen = "http://127.0.0.1:0",
+        Upstreams = [odoo.Url!.ToString()],
+        GeventUpstreams = [odoo.GeventUrl!.ToString()],
+        Workers = workers ?? odoo.Workers,
+        TrustedProxies = ["127.0.0.1"],
+    };
+
+    /// <summary>Starts the proxy; <paramref name="settings"/> are extra configuration keys (<c>Collector:LogPath</c>, ...).</summary>
+    public static Task<ProxyHost> StartAsync(RealOdooServer odoo, int? workers = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        ProxyHost.StartAsync(
+            Options(odoo, workers),
+            settings is null ? null : new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+    /// <summary>A client for the proxy's public listener without cookie handling of its own.</summary>
+    public static HttpClient Client(ProxyHost proxy) => new(new SocketsHttpHandler { UseCookies = false })
+    {
+        BaseAddress = proxy.PublicUri,
+        Timeout = TimeSpan.FromSeconds(120),
+    };
+}
