@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Hosting;
+using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Support;
 
@@ -19,13 +21,15 @@ public static class ProxyInFront
     };
 
     /// <summary>Starts the proxy; <paramref name="settings"/> are extra configuration keys (<c>Collector:LogPath</c>, ...).</summary>
-    public static Task<ProxyHost> StartAsync(RealOdooServer odoo, int? workers = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+    public static Task<ProxyHost> StartAsync(RealOdooServer odoo, int? workers = null, IReadOnlyDictionary<string, string?>? settings = null,
+        ProxyRecords? records = null) =>
         ProxyHost.StartAsync(
             Options(odoo, workers),
-            settings is null ? null : new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+            settings is null ? null : new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
+            records is null ? null : (Action<IServiceCollection>)(services => services.AddSingleton<IRequestRecorder>(records)));
 
-    /// <summary>A client for the proxy's public listener without cookie handling of its own.</summary>
-    public static HttpClient Client(ProxyHost proxy) => new(new SocketsHttpHandler { UseCookies = false })
+    /// <summary>A client for the proxy's public listener without cookie handling of its own, that shows redirects instead of following them.</summary>
+    public static HttpClient Client(ProxyHost proxy) => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
     {
         BaseAddress = proxy.PublicUri,
         Timeout = TimeSpan.FromSeconds(120),

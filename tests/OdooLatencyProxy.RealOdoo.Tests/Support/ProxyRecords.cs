@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using OdooLatencyProxy.Telemetry;
+
+namespace OdooLatencyProxy.RealOdoo.Tests.Support;
+
+/// <summary>What the proxy recorded for one request: its operation, outcome, queue wait and time at Odoo.</summary>
+public sealed record ProxyRecord(string Tag, string Path, string Operation, string Outcome, string? Error, TimeSpan QueueWait, TimeSpan? AtOdoo);
+
+/// <summary>A recorder registered in the proxy's services: keeps every finished request by its <c>?t=</c> tag.</summary>
+public sealed class ProxyRecords : IRequestRecorder
+{
+    private readonly ConcurrentDictionary<string, ProxyRecord> _byTag = new();
+
+    public void Record(HttpContext context, RequestRecord record)
+    {
+        var tag = context.Request.Query["t"].ToString();
+        var atOdoo = record.UpstreamStartedAt != 0 && record.UpstreamFinishedAt != 0
+            ? TimeProvider.System.GetElapsedTime(record.UpstreamStartedAt, record.UpstreamFinishedAt)
+            : (TimeSpan?)null;
+        _byTag[tag] = new ProxyRecord(tag, context.Request.Path.Value ?? "", record.Operation.Name, record.Outcome.OutcomeName,
+            record.Outcome.ErrorName, record.QueueWait, atOdoo);
+    }
+
+    /// <summary>The record of the request tagged <paramref name="tag"/>, waiting for it (the proxy records after the response).</summary>
+    public async Task<ProxyRecord> GetAsync(string tag)
+    {
+        await Wait.UntilAsync(() => _byTag.ContainsKey(tag), $"the proxy recorded request {tag}");
+        return _byTag[tag];
+    }
+}
