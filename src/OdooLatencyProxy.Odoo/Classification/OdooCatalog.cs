@@ -184,12 +184,20 @@ public static class OdooCatalog
         "action_archive", "action_unarchive", "toggle_active", "web_resequence", "resequence",
     ];
 
+    /// <summary>
+    /// What Odoo's PDF renderer puts in its User-Agent (<c>... AppleWebKit/602.1 (KHTML, like Gecko) wkhtmltopdf Version/10.0
+    /// Safari/602.1</c>). While a worker renders a report, wkhtmltopdf fetches the page's assets from <c>report.url</c> (else
+    /// <c>web.base.url</c>): <c>/</c>, <c>/web/assets/...</c>, images. Those requests are <see cref="OperationNames.ReportAssets"/>,
+    /// not the <c>ui.bootstrap</c> or <c>static</c> of people.
+    /// </summary>
+    public const string ReportRendererUserAgent = "wkhtmltopdf";
+
     /// <summary>Every built-in operation name: route families, the business catalog and <c>rpc:other</c>.</summary>
     public static IReadOnlyList<string> AllOperationNames { get; } = BuildOperationNames();
 
     private static string[] BuildOperationNames()
     {
-        var names = new SortedSet<string>(StringComparer.Ordinal) { UiRead, UiWrite, RpcOther, Other };
+        var names = new SortedSet<string>(StringComparer.Ordinal) { UiRead, UiWrite, RpcOther, Other, ReportAssets };
         foreach (var route in Routes)
         {
             names.Add(route.Operation);

@@ -33,6 +33,8 @@ public static class OperationNames
     public const string PaymentWebhook = "payment.webhook";
     /// <summary>Rendering a report (PDF, HTML, text).</summary>
     public const string ReportRender = "report.render";
+    /// <summary>Odoo's own PDF renderer (wkhtmltopdf) fetching a report's stylesheets and images while a worker renders it.</summary>
+    public const string ReportAssets = "report.assets";
     /// <summary>Logging in (the form POST or session/authenticate).</summary>
     public const string AuthLogin = "auth.login";
     /// <summary>Logging out.</summary>

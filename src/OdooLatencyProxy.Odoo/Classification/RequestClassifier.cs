@@ -39,6 +39,7 @@ public sealed class RequestClassifier
     private readonly RpcNameRegistry _rpcNames;
     private readonly Operation _other;
     private readonly Operation _rpcOther;
+    private readonly Operation _reportAssets;
     private readonly FrozenDictionary<string, Operation> _known;
 
     /// <summary>Builds the classifier; throws <see cref="ClassificationRuleException"/> naming the first rule that cannot compile.</summary>
@@ -79,6 +80,7 @@ public sealed class RequestClassifier
 
         _other = Intern(OperationNames.Other);
         _rpcOther = Intern(OperationNames.RpcOther);
+        _reportAssets = Intern(OperationNames.ReportAssets);
         _routes = new RouteTable(OdooCatalog.Routes.Select(r => (r, Intern(r.Operation))));
         _business = OdooCatalog.BusinessOperations
             .ToFrozenDictionary(b => b.Model + "." + b.Method, b => Intern(b.Operation), StringComparer.Ordinal)
@@ -107,9 +109,15 @@ public sealed class RequestClassifier
     /// <summary>Looks up a known operation by name (e.g. to read its threshold), or null.</summary>
     public Operation? FindOperation(string name) => _known.GetValueOrDefault(name);
 
-    /// <summary>Stage 1: classifies from HTTP method and path (no query string). Allocates nothing.</summary>
-    public RouteClassification ClassifyRoute(ReadOnlySpan<char> httpMethod, ReadOnlySpan<char> path)
+    /// <summary>Stage 1: classifies from HTTP method and path (no query string), and the User-Agent where the caller has it
+    /// (Odoo's PDF renderer gets an operation of its own). Allocates nothing.</summary>
+    public RouteClassification ClassifyRoute(ReadOnlySpan<char> httpMethod, ReadOnlySpan<char> path, ReadOnlySpan<char> userAgent = default)
     {
+        if (userAgent.Contains(OdooCatalog.ReportRendererUserAgent, StringComparison.Ordinal))
+        {
+            return new(MatchRules(httpMethod, path, FactKind.None, default, default) ?? _reportAssets, RouteHandling.Named);
+        }
+
         if (!_routes.TryMatch(httpMethod, path, out var entry, out var captures) || entry is null)
         {
             return new(MatchRules(httpMethod, path, FactKind.None, default, default) ?? _other, RouteHandling.Named);

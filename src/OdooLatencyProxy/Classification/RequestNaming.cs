@@ -17,7 +17,8 @@ internal sealed class RequestNaming(RequestClassifier classifier)
     /// <summary>Stage 1, before anything is read: no allocation.</summary>
     public RouteClassification NameFromRoute(HttpContext context, RequestRecord record)
     {
-        var route = classifier.ClassifyRoute(context.Request.Method, context.Request.Path.Value ?? "/");
+        var request = context.Request;
+        var route = classifier.ClassifyRoute(request.Method, request.Path.Value ?? "/", request.Headers.UserAgent.ToString());
         record.Operation = route.Operation;
         return route;
     }

@@ -159,7 +159,9 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
 
     private void Parse(string line, List<CronLogEvent> events)
     {
-        var match = LogLine().Match(line.TrimEnd('\r'));
+        // Odoo's formatter ends every message with a space (and Windows-edited files with \r): the patterns below
+        // anchor on the message's real end.
+        var match = LogLine().Match(line.TrimEnd());
         if (!match.Success || (database is not null && match.Groups["db"].Value != database))
         {
             return;

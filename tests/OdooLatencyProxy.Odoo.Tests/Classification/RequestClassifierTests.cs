@@ -10,6 +10,24 @@ public sealed class RequestClassifierTests
     private string Name(string method, string path, byte[]? body = null, string contentEncoding = "") =>
         _classifier.Classify(method, path, body ?? [], contentEncoding).Name;
 
+    // The User-Agent wkhtmltopdf 0.12 sends while Odoo 17 renders a PDF (seen on a real Odoo 17 with web.base.url at a recorder).
+    private const string Wkhtmltopdf = "Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/602.1 (KHTML, like Gecko) wkhtmltopdf Version/10.0 Safari/602.1";
+    private const string Chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+    [Theory]
+    [InlineData("/", Wkhtmltopdf, "report.assets")]
+    [InlineData("/web/assets/1/b7cb00b/web.report_assets_pdf.min.css", Wkhtmltopdf, "report.assets")]
+    [InlineData("/web/image/res.company/1/logo", Wkhtmltopdf, "report.assets")]
+    [InlineData("/", Chrome, "ui.bootstrap")]
+    [InlineData("/web/assets/1/b7cb00b/web.report_assets_pdf.min.css", Chrome, "static")]
+    [InlineData("/web/assets/1/b7cb00b/web.report_assets_pdf.min.css", "", "static")]
+    public void ClassifyRoute_OdoosPdfRenderer_HasAnOperationOfItsOwn(string path, string userAgent, string expected)
+    {
+        var route = _classifier.ClassifyRoute("GET", path, userAgent);
+        Assert.Equal(expected, route.Operation.Name);
+        Assert.False(route.NeedsBody);
+    }
+
     [Theory]
     // Odoo 16: call_button without model in the URL, 16's validation wizards, long polling.
     [InlineData("POST", "/web/dataset/call_kw/sale.order/read", "ui.read")]

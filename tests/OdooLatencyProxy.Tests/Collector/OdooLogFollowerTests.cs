@@ -78,11 +78,40 @@ public sealed class OdooLogFollowerTests : IDisposable
         Assert.Equal(["Mine"], follower.Poll().Select(e => e.Cron));
     }
 
+    [Fact]
+    public void Poll_RealOdoo17Log_EveryJobDoneAndFailureLineCounted_TracebacksIgnored()
+    {
+        // Odoo 17's own log (cron worker): every message ends with a space, failures carry a multi-line traceback
+        // whose exception text spans two lines. Appended in uneven pieces, then rotated half-way.
+        var real = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Collector", "TestData", "odoo17-cron.log"));
+        var log = PathOf("odoo.log");
+        File.WriteAllText(log, "");
+        using var follower = new OdooLogFollower(log, "odoo");
+        Assert.Empty(follower.Poll());
+
+        var events = new List<CronLogEvent>();
+        var half = real.Length / 2;
+        File.AppendAllText(log, real[..1000]);
+        events.AddRange(follower.Poll());
+        File.AppendAllText(log, real[1000..half]);
+        events.AddRange(follower.Poll());
+        File.Move(log, PathOf("odoo.log.1"));
+        File.WriteAllText(log, real[half..]);
+        events.AddRange(follower.Poll());
+
+        var expectedDone = real.Split('\n').Where(l => l.Contains("ir_cron: Job done: `", StringComparison.Ordinal)).ToList();
+        Assert.Equal(11, expectedDone.Count);
+        Assert.Equal(expectedDone.Count, events.Count(e => e.Succeeded));
+        Assert.Contains(new CronLogEvent("Healthy test cron", true, new DateTime(2026, 11, 30, 1, 18, 47, 898)), events);
+        Assert.Equal([new CronLogEvent("Failing test cron", false, new DateTime(2026, 11, 30, 1, 19, 13, 706))], events.Where(e => !e.Succeeded));
+        Assert.DoesNotContain(events, e => e.Cron.EndsWith(' '));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static string Failure(string time, string cron) =>
-        $"2026-11-26 {time} 27801 ERROR prod odoo.addons.base.models.ir_cron: Call from cron {cron} for server action #339 failed in Job #22";
+        $"2026-11-26 {time} 27801 ERROR prod odoo.addons.base.models.ir_cron: Call from cron {cron} for server action #339 failed in Job #22 ";
 
     private static string Done(string time, string cron) =>
-        $"2026-11-26 {time} 27801 INFO prod odoo.addons.base.models.ir_cron: Job done: `{cron}` (0.002s).";
+        $"2026-11-26 {time} 27801 INFO prod odoo.addons.base.models.ir_cron: Job done: `{cron}` (0.002s). ";
 }
