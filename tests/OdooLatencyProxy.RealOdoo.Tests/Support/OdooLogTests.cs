@@ -68,3 +68,22 @@ public sealed class OdooLogTests
         }
     }
 }
+
+public sealed class PrometheusTextTests
+{
+    [Fact]
+    public void Samples_WithLabelsHoldingSpacesAndQuotes_AreSummedByLabel()
+    {
+        var samples = PrometheusText.Parse("""
+            # TYPE odoo_cron_failures_total counter
+            odoo_cron_failures_total{cron="Carrier sync \"eu\"",otel_scope_name="OdooLatencyProxy"} 3 1700000000000
+            odoo_cron_failures_total{cron="Mail queue"} 1
+            odoo_sale_order_confirmation_duration_seconds_count 2
+            """);
+
+        Assert.Equal(3, PrometheusText.Value(samples, "odoo_cron_failures_total", ("cron", "Carrier sync \"eu\"")));
+        Assert.Equal(4, PrometheusText.Sum(samples, "odoo_cron_failures_total"));
+        Assert.Equal(2, PrometheusText.Sum(samples, "odoo_sale_order_confirmation_duration_seconds_count"));
+        Assert.Null(PrometheusText.Value(samples, "odoo_cron_failures_total", ("cron", "absent")));
+    }
+}
