@@ -95,6 +95,12 @@ public sealed class SaturationTests
         var atOnce = spans.Max(s => spans.Count(o => o.Start <= s.Start && s.Start < o.End));
         output.WriteLine($"at Odoo at once (from its log): {atOnce}");
         Assert.InRange(atOnce, 1, odoo.Workers);
+        // The queued requests reached Odoo only once a holder had answered (Odoo's times are rounded to the millisecond).
+        var holderTags = sent.Where(r => r.Path == "/web/action/run").Select(r => r.Tag).ToList();
+        var firstHolderDone = access.Where(a => holderTags.Any(t => a.Target.EndsWith("t=" + t, StringComparison.Ordinal))).Min(a => a.Line.Time);
+        Assert.All(access.Where(a => !holderTags.Any(t => a.Target.EndsWith("t=" + t, StringComparison.Ordinal))),
+            a => Assert.True(a.Line.Time - a.OdooTime!.Value >= firstHolderDone - TimeSpan.FromMilliseconds(2),
+                $"{a.Target} started at Odoo at {a.Line.Time - a.OdooTime!.Value:O}, before the first holder answered at {firstHolderDone:O}"));
 
         await admin.CallKwAsync("ir.actions.server", "unlink", [new JsonArray(action)]);
     }
