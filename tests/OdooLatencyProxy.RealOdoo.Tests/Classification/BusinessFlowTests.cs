@@ -9,9 +9,13 @@ namespace OdooLatencyProxy.RealOdoo.Tests.Classification;
 public sealed class BusinessFlowTests
 {
     // The proxy's time at Odoo includes the connection, Odoo's request parsing and the response body after the access
-    // line; Odoo's figures are rounded to the millisecond. The bound is generous for a loaded 2-core CI machine.
+    // line; Odoo's figures are rounded to the millisecond. Measured on a shared 2-core machine: median 8 ms and max
+    // 33 ms over Odoo's own; at a load average of 17, median 24 ms and max 90 ms (scheduling, not the proxy). So the
+    // median must stay small, and no single request may be off by what a mistake would add (a queue wait, an upload,
+    // a slow client's read: hundreds of ms and more here).
     private static readonly TimeSpan RoundingSlack = TimeSpan.FromMilliseconds(1.5);
-    private static readonly TimeSpan MaxSpread = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxMedianSpread = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxSpread = TimeSpan.FromMilliseconds(150);
 
     [Fact]
     public async Task SaleToInvoice_ThroughTheProxy_EveryRequestIsNamedAndJudgedAsOdooLoggedIt()
@@ -25,8 +29,8 @@ public sealed class BusinessFlowTests
         // the proxy's cold start, not Odoo, so one unjudged request warms it up.
         using (var warmUp = await http.GetAsync("/web/health")) Assert.Equal(System.Net.HttpStatusCode.OK, warmUp.StatusCode);
         var logStart = OdooLog.End(odoo.LogPath!);
-        var expected = new List<(string Operation, string Outcome)>();
-        void Expect(string operation, string outcome = "ok") => expected.Add((operation, outcome));
+        var expected = new List<(string Operation, string Outcome, string? Error)>();
+        void Expect(string operation, string outcome = "ok", string? error = null) => expected.Add((operation, outcome, error));
         var unique = Guid.NewGuid().ToString("N")[..8];
 
         await client.AuthenticateAsync();
@@ -77,8 +81,16 @@ public sealed class BusinessFlowTests
         await client.CallButtonAsync("sale.order", "action_cancel", [new JsonArray(second)]);
         Expect("sale_order.cancel");
         await client.CallButtonAsync("sale.order", "action_confirm", [new JsonArray(second)]);
-        Expect("sale_order.confirm", "rpc_error");
-        Assert.Equal("UserError", client.Sent[^1].ErrorClass);
+        Expect("sale_order.confirm", "rpc_error", "UserError");
+        await client.CallButtonAsync("account.move", "action_post", [new JsonArray(invoice)]);
+        Expect("invoice.post", "rpc_error", "UserError");
+        // The same mistake over XML-RPC: a <fault> (faultCode 2 is Odoo's UserError family), which Odoo does not log at all.
+        var fault = await client.XmlRpcAsync("/xmlrpc/2/object", "execute_kw",
+            OdooClient.XmlString(odoo.Database), OdooClient.XmlInt(client.Uid), OdooClient.XmlString(odoo.Password),
+            OdooClient.XmlString("account.move"), OdooClient.XmlString("action_post"),
+            $"<value><array><data><value><array><data>{OdooClient.XmlInt(invoice)}</data></array></value></data></array></value>");
+        Expect("invoice.post", "rpc_error", "UserError");
+        Assert.Contains("<name>faultCode</name>\n<value><int>2</int></value>", fault, StringComparison.Ordinal);
         // A session that has been logged out elsewhere: Odoo keeps its database but not its user, and answers code 100.
         var other = new OdooClient(http, odoo) { Sent = client.Sent };
         await other.AuthenticateAsync();
@@ -98,7 +110,9 @@ public sealed class BusinessFlowTests
             var sent = client.Sent[i];
             var recorded = await records.GetAsync(sent.Tag);
             var access = AccessLineOf(lines, sent.Tag);
-            var (odooOutcome, odooMessage) = OdooOutcome(lines, access);
+            // Odoo logs nothing for an XML-RPC fault (the RPC controller turns the exception into the answer): there its
+            // answer is the only witness.
+            var (odooOutcome, odooMessage) = sent.IsXmlFault ? ("rpc_error", null) : OdooOutcome(lines, access);
             var spread = recorded.AtOdoo!.Value - access.OdooTime!.Value;
             spreads.Add(spread.TotalMilliseconds);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -109,9 +123,10 @@ public sealed class BusinessFlowTests
             Assert.Equal(expected[i].Operation, recorded.Operation);
             Assert.Equal(expected[i].Outcome, odooOutcome);
             Assert.Equal(odooOutcome, recorded.Outcome);
-            if (odooOutcome == "rpc_error")
+            Assert.Equal(expected[i].Error, recorded.Error);
+            if (odooOutcome == "rpc_error" && !sent.IsXmlFault)
             {
-                Assert.Equal(sent.ErrorClass, recorded.Error);
+                Assert.Equal(expected[i].Error, sent.ErrorClass);
                 Assert.Equal(sent.Answer!.Value.GetProperty("error").GetProperty("data").GetProperty("message").GetString(), odooMessage);
             }
             if (recorded.AtOdoo.Value < access.OdooTime.Value - RoundingSlack || spread > MaxSpread)
@@ -123,6 +138,7 @@ public sealed class BusinessFlowTests
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"proxy minus Odoo over {spreads.Count} requests: min {spreads[0]:F1} ms, median {spreads[spreads.Count / 2]:F1} ms, max {spreads[^1]:F1} ms"));
         Assert.True(timingFailures.Count == 0, string.Join("\n", timingFailures));
+        Assert.True(spreads[spreads.Count / 2] <= MaxMedianSpread.TotalMilliseconds, $"median spread {spreads[spreads.Count / 2]:F1} ms");
     }
 
     private static async Task<int> CreateQuotationAsync(OdooClient client, int partner, int product)

@@ -71,7 +71,7 @@ public sealed class OdooClient(HttpClient http, RealOdooServer odoo)
         var tag = NextTag();
         using var response = await http.PostAsync($"{path}?t={tag}", content);
         var text = await response.Content.ReadAsStringAsync();
-        Sent.Add(new SentRequest(tag, path, (int)response.StatusCode, null));
+        Sent.Add(new SentRequest(tag, path, (int)response.StatusCode, null) { XmlAnswer = text });
         return text;
     }
 
@@ -114,6 +114,12 @@ public sealed class OdooClient(HttpClient http, RealOdooServer odoo)
 /// <summary>A request as the client sent it and what came back (the JSON answer for JSON-RPC).</summary>
 public sealed record SentRequest(string Tag, string Path, int Status, JsonElement? Answer)
 {
+    /// <summary>Odoo's XML answer to an XML-RPC call.</summary>
+    public string? XmlAnswer { get; init; }
+
+    /// <summary>True when Odoo answered an XML-RPC call with a <c>&lt;fault&gt;</c>.</summary>
+    public bool IsXmlFault => XmlAnswer?.Contains("<fault>", StringComparison.Ordinal) == true;
+
     /// <summary>The last part of <c>error.data.name</c> when Odoo answered a JSON-RPC error.</summary>
     public string? ErrorClass => Answer is { } answer && answer.TryGetProperty("error", out var error)
         ? error.GetProperty("data").GetProperty("name").GetString()!.Split('.')[^1]
