@@ -28,81 +28,87 @@ public sealed class SaturationTests
             ["code"] = $"env.cr.execute('SELECT pg_sleep({Hold.TotalSeconds.ToString(CultureInfo.InvariantCulture)})')",
         }])).GetInt32();
 
-        var records = new ProxyRecords();
-        await using var proxy = await ProxyInFront.StartAsync(odoo, records: records);
-        using var http = ProxyInFront.Client(proxy);
-        using var adminApi = new HttpClient { BaseAddress = proxy.AdminUri };
-        var client = new OdooClient(http, odoo) { SessionId = admin.SessionId };
-        using (var warmUp = await http.GetAsync("/web/health")) Assert.Equal(System.Net.HttpStatusCode.OK, warmUp.StatusCode);
-        var logStart = OdooLog.End(odoo.LogPath!);
-
-        var samples = new List<(int Busy, int Limit, int Queued)>();
-        using var stopSampling = new CancellationTokenSource();
-        var sampling = Task.Run(async () =>
+        try
         {
-            while (!stopSampling.IsCancellationRequested)
+            var records = new ProxyRecords();
+            await using var proxy = await ProxyInFront.StartAsync(odoo, records: records);
+            using var http = ProxyInFront.Client(proxy);
+            using var adminApi = new HttpClient { BaseAddress = proxy.AdminUri };
+            var client = new OdooClient(http, odoo) { SessionId = admin.SessionId };
+            using (var warmUp = await http.GetAsync("/web/health")) Assert.Equal(System.Net.HttpStatusCode.OK, warmUp.StatusCode);
+            var logStart = OdooLog.End(odoo.LogPath!);
+
+            var samples = new List<(int Busy, int Limit, int Queued)>();
+            using var stopSampling = new CancellationTokenSource();
+            var sampling = Task.Run(async () =>
             {
-                samples.Add(await WorkersAsync(adminApi));
-                await Task.Delay(5, CancellationToken.None);
+                while (!stopSampling.IsCancellationRequested)
+                {
+                    samples.Add(await WorkersAsync(adminApi));
+                    await Task.Delay(5, CancellationToken.None);
+                }
+            });
+
+            var run = new JsonObject { ["action_id"] = action };
+            var holders = Enumerable.Range(0, odoo.Workers).Select(_ => client.PostJsonAsync("/web/action/run", (JsonObject)run.DeepClone())).ToList();
+            await Wait.UntilAsync(async () => (await WorkersAsync(adminApi)).Busy == odoo.Workers, "the holders took every worker");
+            var clock = Stopwatch.StartNew();
+            const int Queued = 3;
+            var queued = Enumerable.Range(0, Queued).Select(_ => client.PostJsonAsync("/web/webclient/version_info", [])).ToList();
+            await Wait.UntilAsync(async () => (await WorkersAsync(adminApi)).Queued == Queued, "the later requests queued in the proxy");
+            await Task.WhenAll(holders.Concat(queued));
+            var queuedFor = clock.Elapsed;
+            await Wait.UntilAsync(async () => await WorkersAsync(adminApi) is { Busy: 0, Queued: 0 }, "every worker was given back");
+            await stopSampling.CancelAsync();
+            await sampling;
+
+            var output = TestContext.Current.TestOutputHelper!;
+            Assert.All(holders.Concat(queued), r => Assert.True(r.Result.Answer.TryGetProperty("result", out _), r.Result.Answer.ToString()));
+            Assert.Equal(odoo.Workers, samples.Max(s => s.Busy));
+            Assert.All(samples, s => Assert.True(s.Busy <= s.Limit, $"busy {s.Busy} over the limit {s.Limit}"));
+            Assert.Equal(Queued, samples.Max(s => s.Queued));
+            output.WriteLine($"{samples.Count} samples of /api/workers: busy at most {samples.Max(s => s.Busy)} of {samples[0].Limit}, queued at most {samples.Max(s => s.Queued)}");
+
+            var sent = client.Sent.ToList();
+            var proxyRecords = new Dictionary<string, ProxyRecord>();
+            foreach (var request in sent) proxyRecords[request.Tag] = await records.GetAsync(request.Tag);
+            foreach (var request in sent.Where(r => r.Path != "/web/action/run"))
+            {
+                var wait = proxyRecords[request.Tag].QueueWait;
+                output.WriteLine($"{request.Path} {proxyRecords[request.Tag].Operation}: queued {wait.TotalMilliseconds:F0} ms");
+                // Queued behind a 2 s hold that had already run for a moment: most of the hold, never more than the whole wait.
+                Assert.InRange(wait, Hold / 4, queuedFor);
             }
-        });
+            foreach (var request in sent.Where(r => r.Path == "/web/action/run"))
+            {
+                Assert.Equal($"rpc:action.{action}", proxyRecords[request.Tag].Operation);
+                Assert.True(proxyRecords[request.Tag].AtOdoo >= Hold, $"a holder spent {proxyRecords[request.Tag].AtOdoo} at Odoo");
+            }
 
-        var run = new JsonObject { ["action_id"] = action };
-        var holders = Enumerable.Range(0, odoo.Workers).Select(_ => client.PostJsonAsync("/web/action/run", (JsonObject)run.DeepClone())).ToList();
-        await Wait.UntilAsync(async () => (await WorkersAsync(adminApi)).Busy == odoo.Workers, "the holders took every worker");
-        var clock = Stopwatch.StartNew();
-        const int Queued = 3;
-        var queued = Enumerable.Range(0, Queued).Select(_ => client.PostJsonAsync("/web/webclient/version_info", [])).ToList();
-        await Wait.UntilAsync(async () => (await WorkersAsync(adminApi)).Queued == Queued, "the later requests queued in the proxy");
-        await Task.WhenAll(holders.Concat(queued));
-        var queuedFor = clock.Elapsed;
-        await Wait.UntilAsync(async () => await WorkersAsync(adminApi) is { Busy: 0, Queued: 0 }, "every worker was given back");
-        await stopSampling.CancelAsync();
-        await sampling;
+            // Odoo's side: from its access lines (end time, and its own duration), never more of our requests at once than workers.
+            IReadOnlyList<OdooAccessLine> access = [];
+            await Wait.UntilAsync(() =>
+            {
+                access = [.. OdooLog.ReadSince(odoo.LogPath!, logStart).Select(OdooLog.ParseAccess).OfType<OdooAccessLine>()
+                    .Where(a => sent.Any(s => a.Target.EndsWith("t=" + s.Tag, StringComparison.Ordinal)))];
+                return access.Count == sent.Count;
+            }, "Odoo logged every request");
+            var spans = access.Select(a => (Start: a.Line.Time - a.OdooTime!.Value, End: a.Line.Time)).ToList();
+            var atOnce = spans.Max(s => spans.Count(o => o.Start <= s.Start && s.Start < o.End));
+            output.WriteLine($"at Odoo at once (from its log): {atOnce}");
+            Assert.InRange(atOnce, 1, odoo.Workers);
+            // The queued requests reached Odoo only once a holder had answered (Odoo's times are rounded to the millisecond).
+            var holderTags = sent.Where(r => r.Path == "/web/action/run").Select(r => r.Tag).ToList();
+            var firstHolderDone = access.Where(a => holderTags.Any(t => a.Target.EndsWith("t=" + t, StringComparison.Ordinal))).Min(a => a.Line.Time);
+            Assert.All(access.Where(a => !holderTags.Any(t => a.Target.EndsWith("t=" + t, StringComparison.Ordinal))),
+                a => Assert.True(a.Line.Time - a.OdooTime!.Value >= firstHolderDone - TimeSpan.FromMilliseconds(2),
+                    $"{a.Target} started at Odoo at {a.Line.Time - a.OdooTime!.Value:O}, before the first holder answered at {firstHolderDone:O}"));
 
-        var output = TestContext.Current.TestOutputHelper!;
-        Assert.All(holders.Concat(queued), r => Assert.True(r.Result.Answer.TryGetProperty("result", out _), r.Result.Answer.ToString()));
-        Assert.Equal(odoo.Workers, samples.Max(s => s.Busy));
-        Assert.All(samples, s => Assert.True(s.Busy <= s.Limit, $"busy {s.Busy} over the limit {s.Limit}"));
-        Assert.Equal(Queued, samples.Max(s => s.Queued));
-        output.WriteLine($"{samples.Count} samples of /api/workers: busy at most {samples.Max(s => s.Busy)} of {samples[0].Limit}, queued at most {samples.Max(s => s.Queued)}");
-
-        var sent = client.Sent.ToList();
-        var proxyRecords = new Dictionary<string, ProxyRecord>();
-        foreach (var request in sent) proxyRecords[request.Tag] = await records.GetAsync(request.Tag);
-        foreach (var request in sent.Where(r => r.Path != "/web/action/run"))
-        {
-            var wait = proxyRecords[request.Tag].QueueWait;
-            output.WriteLine($"{request.Path} {proxyRecords[request.Tag].Operation}: queued {wait.TotalMilliseconds:F0} ms");
-            // Queued behind a 2 s hold that had already run for a moment: most of the hold, never more than the whole wait.
-            Assert.InRange(wait, Hold / 4, queuedFor);
         }
-        foreach (var request in sent.Where(r => r.Path == "/web/action/run"))
+        finally
         {
-            Assert.Equal($"rpc:action.{action}", proxyRecords[request.Tag].Operation);
-            Assert.True(proxyRecords[request.Tag].AtOdoo >= Hold, $"a holder spent {proxyRecords[request.Tag].AtOdoo} at Odoo");
+            await admin.CallKwAsync("ir.actions.server", "unlink", [new JsonArray(action)]);
         }
-
-        // Odoo's side: from its access lines (end time, and its own duration), never more of our requests at once than workers.
-        IReadOnlyList<OdooAccessLine> access = [];
-        await Wait.UntilAsync(() =>
-        {
-            access = [.. OdooLog.ReadSince(odoo.LogPath!, logStart).Select(OdooLog.ParseAccess).OfType<OdooAccessLine>()
-                .Where(a => sent.Any(s => a.Target.EndsWith("t=" + s.Tag, StringComparison.Ordinal)))];
-            return access.Count == sent.Count;
-        }, "Odoo logged every request");
-        var spans = access.Select(a => (Start: a.Line.Time - a.OdooTime!.Value, End: a.Line.Time)).ToList();
-        var atOnce = spans.Max(s => spans.Count(o => o.Start <= s.Start && s.Start < o.End));
-        output.WriteLine($"at Odoo at once (from its log): {atOnce}");
-        Assert.InRange(atOnce, 1, odoo.Workers);
-        // The queued requests reached Odoo only once a holder had answered (Odoo's times are rounded to the millisecond).
-        var holderTags = sent.Where(r => r.Path == "/web/action/run").Select(r => r.Tag).ToList();
-        var firstHolderDone = access.Where(a => holderTags.Any(t => a.Target.EndsWith("t=" + t, StringComparison.Ordinal))).Min(a => a.Line.Time);
-        Assert.All(access.Where(a => !holderTags.Any(t => a.Target.EndsWith("t=" + t, StringComparison.Ordinal))),
-            a => Assert.True(a.Line.Time - a.OdooTime!.Value >= firstHolderDone - TimeSpan.FromMilliseconds(2),
-                $"{a.Target} started at Odoo at {a.Line.Time - a.OdooTime!.Value:O}, before the first holder answered at {firstHolderDone:O}"));
-
-        await admin.CallKwAsync("ir.actions.server", "unlink", [new JsonArray(action)]);
     }
 
     private static async Task<(int Busy, int Limit, int Queued)> WorkersAsync(HttpClient adminApi)

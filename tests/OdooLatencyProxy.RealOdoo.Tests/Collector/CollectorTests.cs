@@ -172,7 +172,13 @@ public sealed class CollectorTests
                 return cronLines.Any(l => l.Message.StartsWith($"Call from cron {failingCron} ", StringComparison.Ordinal))
                     && cronLines.Any(l => l.Message.StartsWith($"Job done: `{healthyCron}`", StringComparison.Ordinal));
             }, "Odoo's cron worker ran both crons", CronDeadline);
+            await Wait.UntilAsync(async () => PrometheusText.Value(now = await MetricsAsync(adminApi), "odoo_cron_interval_seconds", ("cron", healthyCron)) is not null,
+                "the collector read the new crons from ir_cron", TimeSpan.FromSeconds(30));
+            Assert.Equal(60, PrometheusText.Value(now, "odoo_cron_interval_seconds", ("cron", healthyCron)));
+            // Deactivating waits for a run in progress (the cron worker holds the row), so the log read after it is complete.
             await DeactivateAsync(admin, crons);
+            cronLines = [.. OdooLog.ReadSince(odoo.LogPath!, cronLogStart).Where(l => l.Logger == "odoo.addons.base.models.ir_cron"
+                && (l.Message.Contains(failingCron, StringComparison.Ordinal) || l.Message.Contains(healthyCron, StringComparison.Ordinal)))];
             var failures = cronLines.Count(l => l.Level == "ERROR" && l.Message.StartsWith($"Call from cron {failingCron} ", StringComparison.Ordinal));
             var lastSuccess = cronLines.Last(l => l.Message.StartsWith($"Job done: `{healthyCron}`", StringComparison.Ordinal)).Time;
             await Wait.UntilAsync(async () =>
