@@ -30,4 +30,15 @@ public static class ProxyInFront
         BaseAddress = proxy.PublicUri,
         Timeout = TimeSpan.FromSeconds(120),
     };
+
+    /// <summary>Requests per operation over the last 5 minutes, from the admin listener's <c>/api/operations</c> (operations with none left out).</summary>
+    public static async Task<Dictionary<string, long>> OperationCountsAsync(ProxyHost proxy)
+    {
+        using var http = new HttpClient { BaseAddress = proxy.AdminUri };
+        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/operations"));
+        return doc.RootElement.GetProperty("operations").EnumerateArray()
+            .Select(o => (Name: o.GetProperty("operation").GetString()!, Count: o.GetProperty("windows").GetProperty("5m").GetProperty("count").GetInt64()))
+            .Where(o => o.Count > 0)
+            .ToDictionary(o => o.Name, o => o.Count);
+    }
 }
