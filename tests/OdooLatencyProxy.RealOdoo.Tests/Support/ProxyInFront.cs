@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Hosting;
 
@@ -18,11 +19,16 @@ public static class ProxyInFront
         TrustedProxies = ["127.0.0.1"],
     };
 
-    /// <summary>Starts the proxy; <paramref name="settings"/> are extra configuration keys (<c>Collector:LogPath</c>, ...).</summary>
-    public static Task<ProxyHost> StartAsync(RealOdooServer odoo, int? workers = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+    /// <summary>
+    /// Starts the proxy; <paramref name="settings"/> are extra configuration keys (<c>Collector:LogPath</c>, ...),
+    /// <paramref name="services"/> adds services beside the proxy's own (an <c>IRequestRecorder</c>, ...).
+    /// </summary>
+    public static Task<ProxyHost> StartAsync(
+        RealOdooServer odoo, int? workers = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
         ProxyHost.StartAsync(
             Options(odoo, workers),
-            settings is null ? null : new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+            settings is null ? null : new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
+            services);
 
     /// <summary>A client for the proxy's public listener without cookie handling of its own.</summary>
     public static HttpClient Client(ProxyHost proxy) => new(new SocketsHttpHandler { UseCookies = false })
