@@ -77,7 +77,7 @@ public sealed class OdooBrowser : IAsyncDisposable
         await Page.Locator("form.oe_login_form input[name=login]").FillAsync(odoo.Login);
         await Page.Locator("form.oe_login_form input[name=password]").FillAsync(odoo.Password);
         await Page.Locator("form.oe_login_form button[type=submit]").ClickAsync();
-        await Assertions.Expect(Page.Locator(".o_main_navbar")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(Page.Locator(".o_main_navbar")).ToBeVisibleAsync(new() { Timeout = 120_000 });
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace OdooLatencyProxy.RealOdoo.Tests.Browser;
 /// </summary>
 public sealed class WebClientTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = 120_000)]
+    [Fact(Timeout = 240_000)]
     public async Task QuotationConfirmedAndInvoiced_InTheWebClient_IsDoneInOdoo_AndRecordedAsItsBusinessOperations()
     {
         var odoo = RealOdooServer.Require();
@@ -92,7 +92,7 @@ public sealed class WebClientTests(ITestOutputHelper output)
         Assert.True(proxyFailures.Count == 0, "Requests the proxy failed: " + string.Join("; ", proxyFailures));
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact(Timeout = 240_000)]
     public async Task BusWebsocket_ThroughTheProxy_ReachesTheGeventPort_AndDeliversAChatMessage()
     {
         var odoo = RealOdooServer.Require();
