@@ -21,6 +21,9 @@ internal struct JsonRpcRequestFacts
     public FieldRef ActionId;
     public FieldRef Arg3;
     public FieldRef Arg4;
+
+    // The record a button runs on: params.args[0][0] (call_button's ids), or params.args[0] when it is a number.
+    public FieldRef FirstId;
 }
 
 /// <summary>Reads <c>params.model</c>, <c>params.method</c>, <c>params.service</c>, <c>params.action_id</c> and <c>params.args[3..4]</c> in any key order.</summary>
@@ -96,9 +99,7 @@ internal static class JsonRpcRequestReader
             {
                 reader.Read();
                 facts.ActionId = reader.TokenType == JsonTokenType.Number
-                    ? (reader.ValueSpan.Length <= RequestClassifier.MaxNameLength
-                        ? new FieldRef((int)reader.TokenStartIndex, reader.ValueSpan.Length, false, false)
-                        : FieldRef.Unusable)
+                    ? NumberRef(ref reader)
                     : ReadString(ref reader, scratch, 3 * RequestClassifier.MaxNameLength);
             }
             else if (reader.ValueTextEquals("args"u8))
@@ -123,11 +124,15 @@ internal static class JsonRpcRequestReader
 
     private static void ReadArgs(ref Utf8JsonReader reader, Span<byte> scratch, ref JsonRpcRequestFacts facts)
     {
-        // execute_kw: [db, uid, password, model, method, args, kwargs]
+        // execute_kw: [db, uid, password, model, method, args, kwargs]; call_button/call_kw: [ids, ...]
         var index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (index == 3)
+            if (index == 0)
+            {
+                facts.FirstId = ReadFirstId(ref reader);
+            }
+            else if (index == 3)
             {
                 facts.Arg3 = ReadString(ref reader, scratch, 4 * RequestClassifier.MaxNameLength);
             }
@@ -143,6 +148,43 @@ internal static class JsonRpcRequestReader
             index++;
         }
     }
+
+    private static FieldRef ReadFirstId(ref Utf8JsonReader reader)
+    {
+        var id = FieldRef.Unusable;
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            return NumberRef(ref reader);
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return id;
+        }
+
+        var first = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (first && reader.TokenType == JsonTokenType.Number)
+            {
+                id = NumberRef(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            first = false;
+        }
+
+        return id;
+    }
+
+    private static FieldRef NumberRef(ref Utf8JsonReader reader) =>
+        reader.ValueSpan.Length <= RequestClassifier.MaxNameLength
+            ? new FieldRef((int)reader.TokenStartIndex, reader.ValueSpan.Length, false, false)
+            : FieldRef.Unusable;
 
     private static FieldRef ReadString(ref Utf8JsonReader reader, Span<byte> scratch, int offset)
     {

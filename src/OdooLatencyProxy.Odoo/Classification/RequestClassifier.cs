@@ -40,6 +40,7 @@ public sealed class RequestClassifier
     private readonly Operation _other;
     private readonly Operation _rpcOther;
     private readonly Operation _reportAssets;
+    private volatile FrozenDictionary<string, string> _serverActionLabels = FrozenDictionary<string, string>.Empty;
     private readonly FrozenDictionary<string, Operation> _known;
 
     /// <summary>Builds the classifier; throws <see cref="ClassificationRuleException"/> naming the first rule that cannot compile.</summary>
@@ -109,6 +110,45 @@ public sealed class RequestClassifier
     /// <summary>Looks up a known operation by name (e.g. to read its threshold), or null.</summary>
     public Operation? FindOperation(string name) => _known.GetValueOrDefault(name);
 
+    /// <summary>
+    /// Names server actions by what they are rather than by number: <paramref name="labels"/> maps an action id
+    /// (<c>"339"</c>) to a label from <see cref="ServerActionLabel"/>, so <c>/web/action/run</c> and
+    /// <c>ir.actions.server</c>/<c>run</c> become <c>rpc:action.&lt;label&gt;</c> (still within the name budget).
+    /// Replaces the previous labels; safe while requests are being classified.
+    /// </summary>
+    public void UseServerActionLabels(IReadOnlyDictionary<string, string> labels) =>
+        _serverActionLabels = labels.Where(l => IsValidName(l.Value)).ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>A server action's label: its XML id (<c>sale.action_update_prices</c>) when it has one of a module's, else its
+    /// English name in lower case with <c>_</c> for anything else (<c>Update prices</c> → <c>update_prices</c>); null when neither gives one.</summary>
+    public static string? ServerActionLabel(string? xmlId, string? name)
+    {
+        var source = !string.IsNullOrEmpty(xmlId) && !xmlId.StartsWith("__", StringComparison.Ordinal) ? xmlId : name;
+        if (string.IsNullOrWhiteSpace(source))
+        {
+            return null;
+        }
+
+        var label = new System.Text.StringBuilder(Math.Min(source.Length, MaxNameLength));
+        foreach (var c in source.ToLowerInvariant())
+        {
+            var kept = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' ? c : '_';
+            if (kept == '_' && (label.Length == 0 || label[^1] == '_'))
+            {
+                continue;
+            }
+
+            label.Append(kept);
+            if (label.Length == MaxNameLength)
+            {
+                break;
+            }
+        }
+
+        var text = label.ToString().Trim('_', '.');
+        return text.Length == 0 ? null : text;
+    }
+
     /// <summary>Stage 1: classifies from HTTP method and path (no query string), and the User-Agent where the caller has it
     /// (Odoo's PDF renderer gets an operation of its own). Allocates nothing.</summary>
     public RouteClassification ClassifyRoute(ReadOnlySpan<char> httpMethod, ReadOnlySpan<char> path, ReadOnlySpan<char> userAgent = default)
@@ -131,6 +171,12 @@ public sealed class RequestClassifier
             case RouteHandling.ModelMethodInPath:
                 var model = path.Slice(captures.Start0, captures.Length0);
                 var method = path.Slice(captures.Start1, captures.Length1);
+                if (IsServerActionRun(model, method))
+                {
+                    // The action's id is in the body (args[0]); the pair's own name is the fallback.
+                    return new(ResolvePair(httpMethod, path, model, method), RouteHandling.BodyModelMethod);
+                }
+
                 return new(
                     IsValidName(model) && IsValidName(method)
                         ? ResolvePair(httpMethod, path, model, method)
@@ -212,8 +258,23 @@ public sealed class RequestClassifier
             return Fallback(route, httpMethod, path);
         }
 
-        return FromUtf8Pair(route, httpMethod, path, facts.Model.Resolve(body, scratch), facts.Method.Resolve(body, scratch));
+        var model = facts.Model.Resolve(body, scratch);
+        var method = facts.Method.Resolve(body, scratch);
+        Span<char> id = stackalloc char[MaxNameLength];
+        if (model.SequenceEqual(ServerActionModel) && method.SequenceEqual(ServerActionRun) && TryWiden(facts.FirstId.Resolve(body, scratch), id, out var idLength))
+        {
+            return NameServerAction(httpMethod, path, id[..idLength]);
+        }
+
+        return FromUtf8Pair(route, httpMethod, path, model, method);
     }
+
+    private static ReadOnlySpan<byte> ServerActionModel => "ir.actions.server"u8;
+
+    private static ReadOnlySpan<byte> ServerActionRun => "run"u8;
+
+    private static bool IsServerActionRun(ReadOnlySpan<char> model, ReadOnlySpan<char> method) =>
+        model.SequenceEqual("ir.actions.server") && method.SequenceEqual("run");
 
     private Operation FromJsonExecuteKw(in RouteClassification route, ReadOnlySpan<char> httpMethod, ReadOnlySpan<char> path, ReadOnlySpan<byte> body)
     {
@@ -248,14 +309,25 @@ public sealed class RequestClassifier
             return Fallback(route, httpMethod, path);
         }
 
-        var actionId = id[..idLength];
+        return NameServerAction(httpMethod, path, id[..idLength]);
+    }
+
+    private Operation NameServerAction(ReadOnlySpan<char> httpMethod, ReadOnlySpan<char> path, ReadOnlySpan<char> actionId)
+    {
         if (MatchRules(httpMethod, path, FactKind.Action, actionId, default) is { } ruled)
         {
             return ruled;
         }
 
+        var label = _serverActionLabels.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(actionId, out var known) ? known.AsSpan() : actionId;
+        // A rule may name the action by its XML id, which the web client never sends but the labels know.
+        if (known is not null && MatchRules(httpMethod, path, FactKind.Action, label, default) is { } ruledByLabel)
+        {
+            return ruledByLabel;
+        }
+
         Span<char> name = stackalloc char[MaxRpcNameLength];
-        var length = Concat(name, OperationNames.RpcPrefix, "action", actionId);
+        var length = Concat(name, OperationNames.RpcPrefix, "action", label);
         return _rpcNames.GetOrAdd(name[..length]);
     }
 

@@ -48,6 +48,9 @@ internal sealed record CollectorOptions
     /// <summary>How long the detected Odoo version, modules and columns are trusted before they are read again. Default: 5 min.</summary>
     public TimeSpan SchemaRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Time between two readings of the server actions' ids, XML ids and names (request naming). Default 5 minutes.</summary>
+    public TimeSpan ServerActionInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Longest wait between two attempts of a failing probe (the wait doubles from its interval). Default: 5 min.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(5);
 

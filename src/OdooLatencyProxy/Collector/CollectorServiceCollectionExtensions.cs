@@ -44,6 +44,11 @@ internal static class CollectorServiceCollectionExtensions
         services.AddSingleton<ICollectorProbe, PgConnectionsProbe>();
         services.AddSingleton<ICollectorProbe, PgStatementsProbe>();
         services.AddSingleton<ICollectorProbe, PgActivityProbe>();
+        // Needs the request path's classifier (the host registers it); hosts without one get no action names.
+        if (services.Any(s => s.ServiceType == typeof(Odoo.Classification.RequestClassifier)))
+        {
+            services.AddSingleton<ICollectorProbe, ServerActionProbe>();
+        }
         services.AddHostedService<CollectorService>();
         return services;
     }

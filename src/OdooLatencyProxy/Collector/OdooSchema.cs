@@ -14,7 +14,7 @@ internal sealed record OdooSchema(
     public static readonly string[] Tables =
     [
         "ir_module_module", "ir_model_data", "ir_model_fields", "queue_job", "ir_cron", "sale_order",
-        "mail_message", "mail_tracking_value", "payment_transaction", "payment_provider",
+        "mail_message", "mail_tracking_value", "payment_transaction", "payment_provider", "ir_act_server",
     ];
 
     /// <summary>True when <paramref name="table"/> exists and the role can read every column named.</summary>

@@ -147,7 +147,9 @@ public sealed class ProxyHost : IAsyncDisposable
         // One meter for the whole proxy: the collector creates its instruments through the public host's factory,
         // which hands back the same Meter instance OdooMeter holds (AddMetrics below keeps this registration).
         builder.Services.AddSingleton(proxyServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        // The database collector lives beside the request path, in the admin host: its failures stay there.
+        // The database collector lives beside the request path, in the admin host: its failures stay there. It tells the
+        // request path's classifier what server actions are called.
+        builder.Services.AddSingleton(proxyServices.GetRequiredService<RequestNaming>().Classifier);
         builder.Services.AddOdooCollector(builder.Configuration);
         AddExporters(builder, proxyServices.GetRequiredService<OdooMeter>(), proxyServices.GetRequiredService<TelemetryOptions>());
         var app = builder.Build();

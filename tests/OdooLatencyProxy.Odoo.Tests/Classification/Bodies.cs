@@ -31,6 +31,12 @@ internal static class Bodies
         + "<param>\n<value><array><data>\n<value><array><data>\n<value><int>7</int></value>\n</data></array></value>\n</data></array></value>\n</param>\n"
         + "</params>\n</methodCall>\n");
 
+    /// <summary>The same body with the record id 10 of <see cref="PythonCallButton"/> replaced.</summary>
+    public static byte[] Replace10With(this byte[] body, int id) => Utf8(Encoding.UTF8.GetString(body).Replace("[[10]]", $"[[{id}]]", StringComparison.Ordinal));
+
+    /// <summary>The same body with the record id 9 of <see cref="BrowserCallButton"/> replaced.</summary>
+    public static byte[] Replace9With(this byte[] body, int id) => Utf8(Encoding.UTF8.GetString(body).Replace("[[9]]", $"[[{id}]]", StringComparison.Ordinal));
+
     public static byte[] ActionRun(string actionIdJson) => Utf8(
         $"{{\"id\":5,\"jsonrpc\":\"2.0\",\"method\":\"call\",\"params\":{{\"action_id\":{actionIdJson},\"context\":{{\"active_model\":\"sale.order\",\"active_ids\":[9]}}}}}}");
 }

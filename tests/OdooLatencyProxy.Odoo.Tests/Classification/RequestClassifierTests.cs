@@ -188,6 +188,39 @@ public sealed class RequestClassifierTests
         Assert.Equal(expected, Name("POST", "/web/action/run", ActionRun(actionIdJson)));
     }
 
+    [Fact]
+    public void ServerActions_WithLabelsFromTheDatabase_AreNamedByWhatTheyAre_FromTheUiAndFromTheirRunButton()
+    {
+        var classifier = new RequestClassifier();
+        classifier.UseServerActionLabels(new Dictionary<string, string>
+        {
+            ["339"] = RequestClassifier.ServerActionLabel(null, "Update prices (2026)!")!,
+            ["512"] = RequestClassifier.ServerActionLabel("crm.action_mass_mail", "Send mass mail")!,
+        });
+
+        Assert.Equal("rpc:action.update_prices_2026", classifier.Classify("POST", "/web/action/run", ActionRun("339")).Name);
+        Assert.Equal("rpc:action.crm.action_mass_mail", classifier.Classify("POST", "/web/action/run", ActionRun("512")).Name);
+        Assert.Equal("rpc:action.77", classifier.Classify("POST", "/web/action/run", ActionRun("77")).Name);
+        // The "Run" button of the server action's own form: call_button ir.actions.server/run on [[339]], in 17's and 18's URL forms.
+        Assert.Equal("rpc:action.update_prices_2026", classifier.Classify("POST", "/web/dataset/call_button", PythonCallButton("ir.actions.server", "run").Replace10With(339)).Name);
+        var route = classifier.ClassifyRoute("POST", "/web/dataset/call_button/ir.actions.server/run");
+        Assert.True(route.NeedsBody);
+        Assert.Equal("rpc:ir.actions.server.run", route.Operation.Name);
+        Assert.Equal("rpc:action.update_prices_2026",
+            classifier.ClassifyBody(route, "POST", "/web/dataset/call_button/ir.actions.server/run", BrowserCallButton("ir.actions.server", "run").Replace9With(339), BrowserCallButton("ir.actions.server", "run").Replace9With(339).Length).Name);
+        // Without the id the pair keeps its own name.
+        Assert.Equal("rpc:ir.actions.server.run", classifier.Classify("POST", "/web/dataset/call_button", Utf8("{\"params\":{\"model\":\"ir.actions.server\",\"method\":\"run\",\"args\":[]}}")).Name);
+    }
+
+    [Theory]
+    [InlineData("sale.action_update_prices", "Update prices", "sale.action_update_prices")]
+    [InlineData("__export__.ir_act_server_339_1a2b", "Update prices", "update_prices")]
+    [InlineData(null, "  Relancer les clients — J+30 ", "relancer_les_clients_j_30")]
+    [InlineData(null, "   ", null)]
+    [InlineData(null, "???", null)]
+    public void ServerActionLabel_PrefersAModulesXmlId_ElseTheNameInLowerCase(string? xmlId, string? name, string? expected) =>
+        Assert.Equal(expected, RequestClassifier.ServerActionLabel(xmlId, name));
+
     [Theory]
     [InlineData("sale order", "action_confirm")]
     [InlineData("sale.order\"}", "x")]

@@ -31,7 +31,7 @@ public sealed class SaturationTests
         try
         {
             var records = new ProxyRecords();
-            await using var proxy = await ProxyInFront.StartAsync(odoo, records: records);
+            await using var proxy = await ProxyInFront.StartAsync(odoo, services: records.AddTo);
             using var http = ProxyInFront.Client(proxy);
             using var adminApi = new HttpClient { BaseAddress = proxy.AdminUri };
             var client = new OdooClient(http, odoo) { SessionId = admin.SessionId };

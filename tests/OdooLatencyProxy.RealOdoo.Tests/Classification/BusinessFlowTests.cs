@@ -22,7 +22,7 @@ public sealed class BusinessFlowTests
     {
         var odoo = RealOdooServer.Require(log: true);
         var records = new ProxyRecords();
-        await using var proxy = await ProxyInFront.StartAsync(odoo, records: records);
+        await using var proxy = await ProxyInFront.StartAsync(odoo, services: records.AddTo);
         using var http = ProxyInFront.Client(proxy);
         var client = new OdooClient(http, odoo);
         // The proxy's very first forward JIT-compiles YARP's path (measured: ~150-250 ms counted as "at Odoo"); that is

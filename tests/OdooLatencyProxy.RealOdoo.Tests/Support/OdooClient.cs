@@ -8,7 +8,8 @@ namespace OdooLatencyProxy.RealOdoo.Tests.Support;
 /// <summary>
 /// Talks to Odoo as the web client and integrations do (JSON-RPC with a session cookie, <c>/jsonrpc</c>, XML-RPC).
 /// Every request carries a unique <c>?t=</c> tag, which Odoo's access line repeats and the proxy's records keep,
-/// so each request can be found on both sides.
+/// so each request can be found on both sides. (<see cref="OdooSession"/> is the lighter helper for tests that only
+/// need a logged-in session; this one also speaks <c>/jsonrpc</c> and XML-RPC and keeps Odoo's error answers.)
 /// </summary>
 public sealed class OdooClient(HttpClient http, RealOdooServer odoo)
 {

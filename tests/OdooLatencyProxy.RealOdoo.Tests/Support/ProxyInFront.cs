@@ -1,8 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Hosting;
-using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Support;
 
@@ -20,13 +19,16 @@ public static class ProxyInFront
         TrustedProxies = ["127.0.0.1"],
     };
 
-    /// <summary>Starts the proxy; <paramref name="settings"/> are extra configuration keys (<c>Collector:LogPath</c>, ...).</summary>
-    public static Task<ProxyHost> StartAsync(RealOdooServer odoo, int? workers = null, IReadOnlyDictionary<string, string?>? settings = null,
-        ProxyRecords? records = null) =>
+    /// <summary>
+    /// Starts the proxy; <paramref name="settings"/> are extra configuration keys (<c>Collector:LogPath</c>, ...),
+    /// <paramref name="services"/> adds services beside the proxy's own (an <c>IRequestRecorder</c>, ...).
+    /// </summary>
+    public static Task<ProxyHost> StartAsync(
+        RealOdooServer odoo, int? workers = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
         ProxyHost.StartAsync(
             Options(odoo, workers),
             settings is null ? null : new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
-            records is null ? null : (Action<IServiceCollection>)(services => services.AddSingleton<IRequestRecorder>(records)));
+            services);
 
     /// <summary>A client for the proxy's public listener without cookie handling of its own, that shows redirects instead of following them.</summary>
     public static HttpClient Client(ProxyHost proxy) => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
@@ -34,4 +36,15 @@ public static class ProxyInFront
         BaseAddress = proxy.PublicUri,
         Timeout = TimeSpan.FromSeconds(120),
     };
+
+    /// <summary>Requests per operation over the last 5 minutes, from the admin listener's <c>/api/operations</c> (operations with none left out).</summary>
+    public static async Task<Dictionary<string, long>> OperationCountsAsync(ProxyHost proxy)
+    {
+        using var http = new HttpClient { BaseAddress = proxy.AdminUri };
+        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/operations"));
+        return doc.RootElement.GetProperty("operations").EnumerateArray()
+            .Select(o => (Name: o.GetProperty("operation").GetString()!, Count: o.GetProperty("windows").GetProperty("5m").GetProperty("count").GetInt64()))
+            .Where(o => o.Count > 0)
+            .ToDictionary(o => o.Name, o => o.Count);
+    }
 }

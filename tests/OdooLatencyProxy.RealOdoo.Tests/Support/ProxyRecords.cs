@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Support;
@@ -11,6 +12,9 @@ public sealed record ProxyRecord(string Tag, string Path, string Operation, stri
 public sealed class ProxyRecords : IRequestRecorder
 {
     private readonly ConcurrentDictionary<string, ProxyRecord> _byTag = new();
+
+    /// <summary>Registers this recorder in the proxy's services (<c>ProxyInFront.StartAsync(..., services: records.AddTo)</c>).</summary>
+    public void AddTo(IServiceCollection services) => services.AddSingleton<IRequestRecorder>(this);
 
     public void Record(HttpContext context, RequestRecord record)
     {
