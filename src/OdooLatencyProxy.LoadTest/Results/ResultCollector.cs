@@ -24,6 +24,7 @@ internal sealed class ResultCollector
     private readonly Dictionary<string, OperationStats> _operations = new(StringComparer.Ordinal);
     private readonly List<string> _names = [];
     private readonly List<Sample> _samples = [];
+    private readonly Dictionary<string, long> _problems = new(StringComparer.Ordinal);
     private readonly int _maxSamples;
     private LongHistogram _interval = NewHistogram();
     private long _sent;
@@ -74,6 +75,24 @@ internal sealed class ResultCollector
     public void OnAbandoned() => Interlocked.Decrement(ref _inFlight);
 
     public void OnLate() => Interlocked.Increment(ref _late);
+
+    /// <summary>Counts a step that went wrong beyond a request's outcome (a failed capture, a skipped step), by reason.</summary>
+    public void OnProblem(string reason)
+    {
+        lock (_lock)
+        {
+            _problems[reason] = _problems.GetValueOrDefault(reason) + 1;
+        }
+    }
+
+    /// <summary>Problems so far, by reason.</summary>
+    public IReadOnlyDictionary<string, long> Problems()
+    {
+        lock (_lock)
+        {
+            return new SortedDictionary<string, long>(_problems, StringComparer.Ordinal);
+        }
+    }
 
     public void OnDropped() => Interlocked.Increment(ref _dropped);
 
