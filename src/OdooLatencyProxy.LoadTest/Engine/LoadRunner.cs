@@ -81,6 +81,9 @@ internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
     private long _scheduleStart;
     private long _deadline;
 
+    /// <summary>The scenario as run: shaped for the server's version once the run has read it; its pools hold the ids this run created.</summary>
+    public Scenario Scenario => _scenario;
+
     /// <summary>Results so far; null until the run has started.</summary>
     public ResultCollector? Results { get; private set; }
 

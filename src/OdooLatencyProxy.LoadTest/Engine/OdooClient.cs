@@ -177,7 +177,8 @@ internal sealed class OdooClient : IDisposable
             {
                 outcome = CaptureFailed;
                 reason = $"{operation}: {problem}";
-                _results.OnProblem(reason);
+                var answer = Encoding.UTF8.GetString(whole!, 0, Math.Min(whole!.Length, 200));
+                _results.OnProblem(reason, answer.Length < whole.Length ? answer + "..." : answer);
             }
             _results.Record(operation, outcome, intendedTimestamp, sent, end);
             recorded = true;

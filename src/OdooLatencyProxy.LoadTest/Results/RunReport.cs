@@ -143,9 +143,9 @@ internal static class ReportBuilder
         }
 
         notes.AddRange(run.Notes);
-        foreach (var (reason, count) in run.Results.Problems())
+        foreach (var (reason, (count, example)) in run.Results.Problems())
         {
-            notes.Add($"{count} x {reason}");
+            notes.Add($"{count} x {reason}" + (example is null ? "" : $" (first answer: {example})"));
         }
 
         if (run.Settings.Model == LoadModel.Closed)

@@ -125,9 +125,6 @@ internal sealed class CapturePath
         return false;
     }
 
-    private static string Describe(StringBuilder walked, JsonElement node)
-    {
-        var raw = node.GetRawText();
-        return (walked.Length == 0 ? "the answer" : walked.ToString()) + " (" + (raw.Length > 120 ? raw[..120] + "..." : raw) + ")";
-    }
+    // The reason names the place, not the values, so the same problem on many records counts as one reason.
+    private static string Describe(StringBuilder walked, JsonElement node) => walked.Length == 0 ? "the answer" : walked.ToString();
 }
