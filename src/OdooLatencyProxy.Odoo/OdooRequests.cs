@@ -32,6 +32,46 @@ public static class OdooRequests
     public static string CallButtonPath(string model, string method, int odooVersion) =>
         odooVersion >= CallButtonInUrlSince ? $"/web/dataset/call_button/{model}/{method}" : "/web/dataset/call_button";
 
+    /// <summary>Web client route answering <c>{"result": {"server_version_info": [17, 0, 0, "final", 0, ""], ...}}</c> without a session.</summary>
+    public const string VersionInfoPath = "/web/webclient/version_info";
+
+    /// <summary>The first Odoo version whose <c>onchange</c> takes a fields specification (16 takes <c>{"field": "1", "line_ids.field": "1"}</c>).</summary>
+    public const int OnchangeSpecSince = 17;
+
+    /// <summary>
+    /// <c>args</c> of the web client's <c>onchange</c> for a new record: <c>[[], values, [], spec]</c>. 17+ pass the
+    /// fields specification as is (<c>onchange(values, field_names, fields_spec)</c>); 16 flattens it to
+    /// <c>{"partner_id": "1", "order_line": "1", "order_line.product_id": "1"}</c> (<c>onchange(values, field_name, field_onchange)</c>).
+    /// </summary>
+    public static JsonArray OnchangeArgs(JsonObject values, JsonObject fieldsSpec, int odooVersion)
+    {
+        ArgumentNullException.ThrowIfNull(fieldsSpec);
+        JsonObject spec;
+        if (odooVersion >= OnchangeSpecSince)
+        {
+            spec = (JsonObject)fieldsSpec.DeepClone();
+        }
+        else
+        {
+            spec = [];
+            Flatten(fieldsSpec, "", spec);
+        }
+
+        return [new JsonArray(), values?.DeepClone() ?? new JsonObject(), new JsonArray(), spec];
+
+        static void Flatten(JsonObject fields, string prefix, JsonObject into)
+        {
+            foreach (var (name, sub) in fields)
+            {
+                into[prefix + name] = "1";
+                if (sub?["fields"] is JsonObject nested)
+                {
+                    Flatten(nested, prefix + name + ".", into);
+                }
+            }
+        }
+    }
+
     /// <summary>The JSON-RPC envelope the web client sends: <c>{"id","jsonrpc":"2.0","method":"call","params"}</c>.</summary>
     public static JsonObject JsonRpcEnvelope(JsonNode? parameters, JsonNode? id) => new()
     {

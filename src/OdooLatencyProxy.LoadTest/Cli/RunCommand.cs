@@ -108,7 +108,7 @@ internal static class RunCommand
                 local = await LocalTarget.StartAsync(request.Simulator, cancellationToken);
             }
 
-            settings = settings with { Target = request.Target ?? local!.Target };
+            settings = settings with { Target = request.Target ?? local!.Target, SimulatorTarget = local is not null };
             var admin = request.ProxyAdmin ?? local?.Admin;
             var runner = new LoadRunner(scenario, settings);
             await output.WriteLineAsync($"running {scenario.Name} against {settings.Target}{(local is null ? "" : $" ({local.Description})")}: {settings.Describe()}");
@@ -139,7 +139,7 @@ internal static class RunCommand
             if (request.RequireAgreement && report.CrossCheck?.Agreed != true) return ExitCodes.CrossCheckDisagreed;
             return ExitCodes.Ok;
         }
-        catch (LoginException e)
+        catch (Exception e) when (e is LoginException or SeedException)
         {
             await output.WriteLineAsync("error: " + e.Message);
             return ExitCodes.RunFailed;
@@ -226,8 +226,17 @@ internal static class RunCommand
             };
         }
 
+        var seedLogin = login ?? (scenario.File.SeedLogin is { } s0
+            ? s0 with
+            {
+                Database = request.Database ?? s0.Database,
+                User = request.Login ?? s0.User,
+                Password = request.Password ?? Environment.GetEnvironmentVariable("ODOO_PASSWORD") ?? s0.Password,
+            }
+            : null);
         return new RunSettings
         {
+            SeedLogin = seedLogin,
             Target = target,
             Model = closed ? LoadModel.Closed : LoadModel.Open,
             StartRate = startRate,

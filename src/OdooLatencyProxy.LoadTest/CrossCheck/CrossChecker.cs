@@ -131,7 +131,7 @@ internal static class CrossChecker
             {
                 note = $"fewer than {settings.MinCount} requests: shown, not judged";
             }
-            else if (Math.Abs(proxyWindow.Count - count) > Math.Max(2, count / 100))
+            else if (Math.Abs(proxyWindow.Count - count) > count / 100)
             {
                 note = $"the proxy's window holds {proxyWindow.Count} requests, the client sent {count}: other traffic or requests outside the window, not judged";
             }

@@ -53,6 +53,12 @@ internal sealed record RunSettings
     /// <summary>Login of every session; null for anonymous visitors.</summary>
     public LoginSpec? Login { get; init; }
 
+    /// <summary>Login of the seed phase when <see cref="Login"/> is null (anonymous visitors need records an admin creates).</summary>
+    public LoginSpec? SeedLogin { get; init; }
+
+    /// <summary>True when the target is the built-in simulator (simulator-only background loops run).</summary>
+    public bool SimulatorTarget { get; init; }
+
     /// <summary>Seed of step and parameter picks.</summary>
     public int Seed { get; init; } = 1;
 
@@ -70,8 +76,13 @@ internal sealed record RunSettings
 internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
 {
     private readonly InFlight _steps = new();
+    private readonly List<string> _notes = [];
+    private Scenario _scenario = scenario;
     private long _scheduleStart;
     private long _deadline;
+
+    /// <summary>The scenario as run: shaped for the server's version once the run has read it; its pools hold the ids this run created.</summary>
+    public Scenario Scenario => _scenario;
 
     /// <summary>Results so far; null until the run has started.</summary>
     public ResultCollector? Results { get; private set; }
@@ -85,15 +96,32 @@ internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
         var startedAt = DateTimeOffset.UtcNow;
         Results = results;
 
+        // Call shapes follow the server (onchange changed in 17, call_button moved into the URL in 18).
+        var version = await client.ServerVersionAsync(cancellationToken);
+        if (version is { } v)
+        {
+            _scenario = _scenario.ForVersion(v);
+            _notes.Add($"Odoo {v} (version_info): request shapes for {v}.");
+        }
+        else
+        {
+            _notes.Add($"The server's version_info had no server_version_info: request shapes for Odoo {_scenario.OdooVersion} (the scenario's odooVersion).");
+        }
+
         var sessionCount = settings.Model == LoadModel.Closed ? settings.Users : settings.Sessions;
         var sessions = await OpenSessionsAsync(client, Math.Max(1, sessionCount), cancellationToken);
+        await SeedAsync(client, sessions, cancellationToken);
+        if (_scenario.Background.Any(l => l.SimulatorOnly) && !settings.SimulatorTarget)
+        {
+            _notes.Add($"Left out against a real target (simulator only): {string.Join(", ", _scenario.Background.Where(l => l.SimulatorOnly).Select(l => l.Name))}.");
+        }
 
         _scheduleStart = Stopwatch.GetTimestamp();
         _deadline = _scheduleStart + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var printer = progress is null ? Task.CompletedTask : PrintProgressAsync(results, progress, stopProgress.Token);
 
-        var background = scenario.Background.SelectMany((loop, i) => Enumerable.Range(0, loop.Users).Select(u =>
+        var background = _scenario.Background.Where(l => !l.SimulatorOnly || settings.SimulatorTarget).SelectMany((loop, i) => Enumerable.Range(0, loop.Users).Select(u =>
             LoopAsync(client, loop.Step, sessions[(i + u) % sessions.Length], loop.ThinkTime, settings.Seed * 7919 + i * 31 + u, cancellationToken))).ToList();
 
         var main = settings.Model == LoadModel.Open
@@ -112,14 +140,73 @@ internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
         }
 
         var elapsed = Stopwatch.GetElapsedTime(_scheduleStart);
-        return new RunResult(results, startedAt, elapsed, settings);
+        if (_scenario.Pools.Sizes() is { Count: > 0 } pools)
+        {
+            _notes.Add("Pools at the end (ids this run created): " + string.Join(", ", pools.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}")) + ".");
+        }
+
+        return new RunResult(results, startedAt, elapsed, settings) { Notes = _notes };
+    }
+
+    // Seed entries run in order; the repetitions of one entry share the sessions. Any failure stops the run: steps
+    // would otherwise act on records that do not exist.
+    private async Task SeedAsync(OdooClient client, Session[] sessions, CancellationToken cancellationToken)
+    {
+        if (_scenario.Seed.Count == 0)
+        {
+            return;
+        }
+
+        var seedSessions = sessions;
+        if (settings.Login is null)
+        {
+            if (settings.SeedLogin is not { } seedLogin)
+            {
+                throw new SeedException("the scenario seeds records but has no login: set seedLogin (or --login) for the seed phase");
+            }
+
+            seedSessions = [await client.LoginAsync(seedLogin, cancellationToken)];
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var count = 0;
+        foreach (var entry in _scenario.Seed)
+        {
+            var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+            await Parallel.ForEachAsync(Enumerable.Range(0, entry.Times), new ParallelOptions { MaxDegreeOfParallelism = seedSessions.Length, CancellationToken = cancellationToken },
+                async (i, token) =>
+                {
+                    var problem = await RunStepAsync(client, entry, seedSessions[i % seedSessions.Length], new Random(settings.Seed * 31 + i), null, token);
+                    if (problem is not null) failures.Add(problem);
+                });
+            if (!failures.IsEmpty)
+            {
+                throw new SeedException($"seed '{entry.Name}' failed {failures.Count} of {entry.Times} times: {failures.First()}");
+            }
+
+            count += entry.Times;
+        }
+
+        _notes.Add($"Seed: {count} step(s) in {Durations.FormatSeconds(Stopwatch.GetElapsedTime(started).TotalSeconds)} before the load (their requests are in the table).");
     }
 
     private async Task<Session[]> OpenSessionsAsync(OdooClient client, int count, CancellationToken cancellationToken)
     {
         if (settings.Login is not { } login)
         {
-            return [.. Enumerable.Range(0, count).Select(_ => new Session(null))];
+            var visitors = Enumerable.Range(0, count).Select(_ => new Session(null)).ToArray();
+            if (settings.SeedLogin?.Database is { } database)
+            {
+                // A server with several databases and no dbfilter serves the shop only once the session names one
+                // (?db= sets it, as a link with ?db= does for a visitor); on a single-database server this is a plain page.
+                var select = new CompiledRequest("GET", Template.Compile("/web/login?db=" + Uri.EscapeDataString(database), TemplateContext.Raw), null, null, []);
+                foreach (var visitor in visitors)
+                {
+                    await client.SendAsync(select, visitor, _ => default, Stopwatch.GetTimestamp(), cancellationToken);
+                }
+            }
+
+            return visitors;
         }
 
         return await Task.WhenAll(Enumerable.Range(0, count).Select(_ => client.LoginAsync(login, cancellationToken)));
@@ -157,7 +244,7 @@ internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
                 continue;
             }
 
-            var step = scenario.PickStep(random);
+            var step = _scenario.PickStep(random);
             var session = sessions[n++ % sessions.Length];
             var stepRandom = new Random(random.Next());
             _steps.Enter();
@@ -171,7 +258,7 @@ internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
         var random = new Random(seed);
         while (!cancellationToken.IsCancellationRequested && !Exhausted(Results!))
         {
-            var step = fixedStep ?? scenario.PickStep(random);
+            var step = fixedStep ?? _scenario.PickStep(random);
             await RunStepAsync(client, step, session, random, null, cancellationToken);
             var pause = think.Next(random);
             if (pause > TimeSpan.Zero && !Exhausted(Results!))
@@ -181,27 +268,51 @@ internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
         }
     }
 
-    private async Task RunStepAsync(OdooClient client, CompiledStep step, Session session, Random random, long? firstIntended, CancellationToken cancellationToken)
+    // Null when every request went well, else what went wrong. A request that fails ends the step: the next ones
+    // would act on a record that was not created, confirmed or posted.
+    private async Task<string?> RunStepAsync(OdooClient client, CompiledStep step, Session session, Random random, long? firstIntended, CancellationToken cancellationToken)
     {
-        var values = new StepValues(scenario, session, random, client.NextRpcId);
-        for (var i = 0; i < step.Requests.Count; i++)
+        var values = new StepValues(_scenario, session, random, client.NextRpcId);
+        try
         {
-            if (settings.MaxRequests is { } max && Results!.Sent >= max)
+            foreach (var (name, pool) in step.Take)
             {
-                return;
+                values.Set(name, _scenario.Pools.Take(pool));
             }
 
-            // Only the step's first request has a schedule; the next ones are sent when the previous answer arrives.
-            var intended = i == 0 && firstIntended is { } due ? due : Stopwatch.GetTimestamp();
-            try
+            for (var i = 0; i < step.Requests.Count; i++)
             {
-                await client.SendAsync(step.Requests[i], session, values.Get, intended, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
+                if (settings.MaxRequests is { } max && Results!.Sent >= max)
+                {
+                    return null;
+                }
+
+                // Only the step's first request has a schedule; the next ones are sent when the previous answer arrives.
+                var intended = i == 0 && firstIntended is { } due ? due : Stopwatch.GetTimestamp();
+                var result = await client.SendAsync(step.Requests[i], session, values.Get, intended, cancellationToken, onCapture: values.Set);
+                if (result.Outcome != "ok")
+                {
+                    return result.Reason ?? $"{result.Operation}: {result.Outcome} (HTTP {result.Status})";
+                }
             }
         }
+        catch (PoolEmptyException e)
+        {
+            // Nothing was sent: the run produced fewer records in that state than the mix wanted. Counted, not a request failure.
+            Results!.OnProblem($"step '{step.Name}' skipped: {e.Message}");
+            return $"step '{step.Name}': {e.Message}";
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        foreach (var (pool, name) in step.Put)
+        {
+            _scenario.Pools.Put(pool, values.Get(name));
+        }
+
+        return null;
     }
 
     private async Task PrintProgressAsync(ResultCollector results, TextWriter progress, CancellationToken cancellationToken)
@@ -274,4 +385,26 @@ internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
 }
 
 /// <summary>A finished run: its results and what drove it.</summary>
-internal sealed record RunResult(ResultCollector Results, DateTimeOffset StartedAt, TimeSpan Elapsed, RunSettings Settings);
+internal sealed record RunResult(ResultCollector Results, DateTimeOffset StartedAt, TimeSpan Elapsed, RunSettings Settings)
+{
+    /// <summary>What the run learned or left out (server version, seed, pools), for the report's notes.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
+
+/// <summary>The seed phase failed: the records the steps need do not exist, so the run stops before the load.</summary>
+internal sealed class SeedException : Exception
+{
+    public SeedException()
+    {
+    }
+
+    public SeedException(string message)
+        : base(message)
+    {
+    }
+
+    public SeedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

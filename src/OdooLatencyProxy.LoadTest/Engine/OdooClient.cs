@@ -35,6 +35,9 @@ internal sealed class OdooClient : IDisposable
     /// <summary>Outcome of a request that got no HTTP response (refused, reset).</summary>
     public const string ConnectionError = "connection_error";
 
+    /// <summary>Outcome of a request that Odoo answered well but whose answer lacked a value the step captures (the step stops there).</summary>
+    public const string CaptureFailed = "capture_failed";
+
     /// <summary>Outcome of a request that got no complete answer within the request timeout.</summary>
     public const string Timeout = "timeout";
 
@@ -101,10 +104,28 @@ internal sealed class OdooClient : IDisposable
         return session;
     }
 
-    /// <summary>Sends one request; <paramref name="intendedTimestamp"/> is when it should have been sent (latency counts from there).</summary>
-    public async Task<RequestResult> SendAsync(CompiledRequest request, Session session, Func<string, TemplateValue> values, long intendedTimestamp,
-        CancellationToken cancellationToken, bool keepBody = false)
+    /// <summary>Asks the server its version (<c>server_version_info[0]</c>, e.g. 17); null when the answer has none. Recorded like any request.</summary>
+    public async Task<int?> ServerVersionAsync(CancellationToken cancellationToken)
     {
+        var body = OdooRequests.JsonRpcEnvelope(new System.Text.Json.Nodes.JsonObject(), NextRpcId()).ToJsonString();
+        var request = new CompiledRequest("POST", Template.Compile(OdooRequests.VersionInfoPath, TemplateContext.Url),
+            Template.Compile(body, TemplateContext.Raw), "application/json", [])
+        {
+            Captures = [("version", CapturePath.Parse("result.server_version_info[0]"))],
+        };
+        int? version = null;
+        await SendAsync(request, new Session(null), _ => default, Stopwatch.GetTimestamp(), cancellationToken,
+            onCapture: (_, value) => version = int.TryParse(value.Text, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null);
+        return version;
+    }
+
+    /// <summary>Sends one request; <paramref name="intendedTimestamp"/> is when it should have been sent (latency counts from there).
+    /// The request's captures are read from a good answer and handed to <paramref name="onCapture"/>; a missing one makes the outcome <see cref="CaptureFailed"/>.</summary>
+    public async Task<RequestResult> SendAsync(CompiledRequest request, Session session, Func<string, TemplateValue> values, long intendedTimestamp,
+        CancellationToken cancellationToken, bool keepBody = false, Action<string, TemplateValue>? onCapture = null)
+    {
+        keepBody |= request.Captures.Count > 0;
+        string? reason = null;
         var pathAndQuery = request.Path.Render(values);
         var body = request.Body is null ? null : Encoding.UTF8.GetBytes(request.Body.Render(values));
         var path = pathAndQuery.AsSpan();
@@ -152,6 +173,13 @@ internal sealed class OdooClient : IDisposable
             var encoding = string.Join(",", response.Content.Headers.ContentEncoding);
             outcome = ResponseOutcomeDetector.Detect(status, contentType, encoding, prefix, complete).OutcomeName;
             kept = whole;
+            if (outcome == "ok" && request.Captures.Count > 0 && Capture(request, whole!, onCapture) is { } problem)
+            {
+                outcome = CaptureFailed;
+                reason = $"{operation}: {problem}";
+                var answer = Encoding.UTF8.GetString(whole!, 0, Math.Min(whole!.Length, 200));
+                _results.OnProblem(reason, answer.Length < whole.Length ? answer + "..." : answer);
+            }
             _results.Record(operation, outcome, intendedTimestamp, sent, end);
             recorded = true;
         }
@@ -181,7 +209,36 @@ internal sealed class OdooClient : IDisposable
             }
         }
 
-        return new RequestResult(operation, outcome, status, kept);
+        return new RequestResult(operation, outcome, status, kept) { Reason = reason };
+    }
+
+    // Null when every capture was found, else why not (the first one missing).
+    private static string? Capture(CompiledRequest request, byte[] body, Action<string, TemplateValue>? onCapture)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return $"capture '{request.Captures[0].Name}': the answer is not JSON";
+        }
+
+        using (document)
+        {
+            foreach (var (name, path) in request.Captures)
+            {
+                if (!path.TryRead(document.RootElement, out var value, out var error))
+                {
+                    return $"capture '{name}' ({path}): {error}";
+                }
+
+                onCapture?.Invoke(name, value);
+            }
+        }
+
+        return null;
     }
 
     // Reads the whole body (latency ends with its last byte, as the proxy measures) keeping the prefix the outcome detector needs.
@@ -217,4 +274,8 @@ internal sealed class OdooClient : IDisposable
 }
 
 /// <summary>What happened to one request.</summary>
-internal sealed record RequestResult(string Operation, string Outcome, int Status, byte[]? Body);
+internal sealed record RequestResult(string Operation, string Outcome, int Status, byte[]? Body)
+{
+    /// <summary>Why a capture failed, else null.</summary>
+    public string? Reason { get; init; }
+}

@@ -55,6 +55,11 @@ internal sealed class StepValues(Scenario scenario, Session session, Random rand
 
         // The same record id in every request of a step: save, confirm and read act on one order.
         _picked ??= new Dictionary<string, TemplateValue>(StringComparer.Ordinal);
+        if (!_picked.ContainsKey(name) && !scenario.Parameters.ContainsKey(name))
+        {
+            throw new KeyNotFoundException($"'{name}' has no value yet");
+        }
+
         if (!_picked.TryGetValue(name, out var value))
         {
             value = scenario.Parameters[name](random);
@@ -62,5 +67,12 @@ internal sealed class StepValues(Scenario scenario, Session session, Random rand
         }
 
         return value;
+    }
+
+    /// <summary>Sets a value taken from a pool or captured from an answer; it wins over a parameter of the same name.</summary>
+    public void Set(string name, TemplateValue value)
+    {
+        _picked ??= new Dictionary<string, TemplateValue>(StringComparer.Ordinal);
+        _picked[name] = value;
     }
 }

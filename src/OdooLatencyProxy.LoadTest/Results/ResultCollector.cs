@@ -24,6 +24,7 @@ internal sealed class ResultCollector
     private readonly Dictionary<string, OperationStats> _operations = new(StringComparer.Ordinal);
     private readonly List<string> _names = [];
     private readonly List<Sample> _samples = [];
+    private readonly Dictionary<string, (long Count, string? Example)> _problems = new(StringComparer.Ordinal);
     private readonly int _maxSamples;
     private LongHistogram _interval = NewHistogram();
     private long _sent;
@@ -74,6 +75,25 @@ internal sealed class ResultCollector
     public void OnAbandoned() => Interlocked.Decrement(ref _inFlight);
 
     public void OnLate() => Interlocked.Increment(ref _late);
+
+    /// <summary>Counts a step that went wrong beyond a request's outcome (a failed capture, a skipped step), by reason; keeps the first example (e.g. the answer).</summary>
+    public void OnProblem(string reason, string? example = null)
+    {
+        lock (_lock)
+        {
+            var (count, first) = _problems.GetValueOrDefault(reason);
+            _problems[reason] = (count + 1, first ?? example);
+        }
+    }
+
+    /// <summary>Problems so far, by reason, with the first example.</summary>
+    public IReadOnlyDictionary<string, (long Count, string? Example)> Problems()
+    {
+        lock (_lock)
+        {
+            return new SortedDictionary<string, (long, string?)>(_problems, StringComparer.Ordinal);
+        }
+    }
 
     public void OnDropped() => Interlocked.Increment(ref _dropped);
 

@@ -142,6 +142,12 @@ internal static class ReportBuilder
             notes.Add($"{run.Results.Late} sends left later than {Durations.Format(run.Settings.LateTolerance)} after their intended time (the harness host was busy); their latency still counts from the intended time.");
         }
 
+        notes.AddRange(run.Notes);
+        foreach (var (reason, (count, example)) in run.Results.Problems())
+        {
+            notes.Add($"{count} x {reason}" + (example is null ? "" : $" (first answer: {example})"));
+        }
+
         if (run.Settings.Model == LoadModel.Closed)
         {
             notes.Add("Closed model: each user waits for its answer before the next request, so a stall delays the requests that would have been sent during it and they never show its cost (coordinated omission). Use the open model (--rate) for latency percentiles.");

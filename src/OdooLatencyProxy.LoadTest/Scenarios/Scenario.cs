@@ -24,13 +24,27 @@ internal sealed class ScenarioException : Exception
 }
 
 /// <summary>One request ready to render: method, path, body and headers as templates.</summary>
-internal sealed record CompiledRequest(string Method, Template Path, Template? Body, string? ContentType, IReadOnlyList<(string Name, Template Value)> Headers);
+internal sealed record CompiledRequest(string Method, Template Path, Template? Body, string? ContentType, IReadOnlyList<(string Name, Template Value)> Headers)
+{
+    /// <summary>Values read from the JSON answer for the step's next requests.</summary>
+    public IReadOnlyList<(string Name, CapturePath Path)> Captures { get; init; } = [];
+}
 
-/// <summary>One step of the mix (or a background iteration): requests sent in order.</summary>
-internal sealed record CompiledStep(string Name, double Weight, IReadOnlyList<CompiledRequest> Requests);
+/// <summary>One step of the mix (or a background iteration, or a seed entry): requests sent in order.</summary>
+internal sealed record CompiledStep(string Name, double Weight, IReadOnlyList<CompiledRequest> Requests)
+{
+    /// <summary>Value name and the pool it is taken from before the first request.</summary>
+    public IReadOnlyList<(string Name, string Pool)> Take { get; init; } = [];
+
+    /// <summary>Pool and the value name put there once every request succeeded.</summary>
+    public IReadOnlyList<(string Pool, string Name)> Put { get; init; } = [];
+
+    /// <summary>Seed entries: how many times it runs.</summary>
+    public int Times { get; init; } = 1;
+}
 
 /// <summary>A loop running beside the mix.</summary>
-internal sealed record CompiledBackground(string Name, int Users, ThinkTime ThinkTime, CompiledStep Step);
+internal sealed record CompiledBackground(string Name, int Users, ThinkTime ThinkTime, CompiledStep Step, bool SimulatorOnly);
 
 /// <summary>A pause between steps: fixed or uniform in a range.</summary>
 internal readonly record struct ThinkTime(TimeSpan Min, TimeSpan Max)
@@ -66,12 +80,18 @@ internal sealed class Scenario
     public static readonly IReadOnlySet<string> BuiltIns = new HashSet<string>(StringComparer.Ordinal) { "db", "login", "password", "uid", "rpc_id", "uuid" };
 
     private readonly double[] _cumulativeWeights;
+    private readonly IReadOnlyDictionary<string, string>? _overrides;
 
     private Scenario(ScenarioFile file, string source, IReadOnlyList<CompiledStep> steps, IReadOnlyList<CompiledBackground> background,
-        IReadOnlyDictionary<string, Func<Random, TemplateValue>> parameters)
+        IReadOnlyDictionary<string, Func<Random, TemplateValue>> parameters, IReadOnlyList<CompiledStep> seed, int version,
+        IReadOnlyDictionary<string, string>? overrides, Pools pools)
     {
         File = file;
         Source = source;
+        Seed = seed;
+        OdooVersion = version;
+        _overrides = overrides;
+        Pools = pools;
         Name = file.Name ?? System.IO.Path.GetFileNameWithoutExtension(source);
         Steps = steps;
         Background = background;
@@ -102,6 +122,18 @@ internal sealed class Scenario
 
     /// <summary>Parameter pickers by name.</summary>
     public IReadOnlyDictionary<string, Func<Random, TemplateValue>> Parameters { get; }
+
+    /// <summary>Seed entries, run in order before the load starts.</summary>
+    public IReadOnlyList<CompiledStep> Seed { get; }
+
+    /// <summary>The Odoo major version the request shapes follow.</summary>
+    public int OdooVersion { get; }
+
+    /// <summary>Ids this run created, shared by seeds, steps and <c>{"pool": ...}</c> parameters.</summary>
+    public Pools Pools { get; }
+
+    /// <summary>The same scenario with request shapes for Odoo <paramref name="version"/> (read from the server at start); pools stay shared.</summary>
+    public Scenario ForVersion(int version) => version == OdooVersion ? this : Compile(File, Source, _overrides, version, Pools);
 
     /// <summary>Picks a step by weight.</summary>
     public CompiledStep PickStep(Random random)
@@ -140,9 +172,12 @@ internal sealed class Scenario
     }
 
     /// <summary>Compiles a scenario already in memory (replay builds them).</summary>
-    public static Scenario Compile(ScenarioFile file, string source, IReadOnlyDictionary<string, string>? parameterOverrides = null)
+    public static Scenario Compile(ScenarioFile file, string source, IReadOnlyDictionary<string, string>? parameterOverrides = null, int? odooVersion = null,
+        Pools? pools = null)
     {
         ArgumentNullException.ThrowIfNull(file);
+        var version = odooVersion ?? file.OdooVersion;
+        pools ??= new Pools();
         var parameters = new Dictionary<string, Func<Random, TemplateValue>>(StringComparer.Ordinal);
         foreach (var (name, value) in file.Parameters ?? [])
         {
@@ -151,7 +186,7 @@ internal sealed class Scenario
                 throw new ScenarioException($"{source}: parameter '{name}' must be letters, digits and '_' and not one of {string.Join(", ", BuiltIns)}");
             }
 
-            parameters[name] = Picker(source, name, value);
+            parameters[name] = Picker(source, name, value, pools);
         }
 
         foreach (var (name, value) in parameterOverrides ?? new Dictionary<string, string>())
@@ -175,7 +210,19 @@ internal sealed class Scenario
                 throw new ScenarioException($"{source}: step '{name}' needs a positive weight");
             }
 
-            steps.Add(new CompiledStep(name, step.Weight, CompileRequests(file, source, name, step.Request, step.Requests, parameters)));
+            steps.Add(CompileStep(source, version, name, step, parameters));
+        }
+
+        var seed = new List<CompiledStep>();
+        foreach (var (entry, i) in (file.Seed ?? []).Select((e, i) => (e, i)))
+        {
+            var name = entry.Name ?? $"seed {i + 1}";
+            if (entry.Times < 0)
+            {
+                throw new ScenarioException($"{source}: seed '{name}' needs times >= 0");
+            }
+
+            seed.Add(CompileStep(source, version, name, entry, parameters));
         }
 
         var background = new List<CompiledBackground>();
@@ -187,8 +234,8 @@ internal sealed class Scenario
                 throw new ScenarioException($"{source}: background '{name}' needs at least 1 user");
             }
 
-            var step = new CompiledStep(name, 1, CompileRequests(file, source, name, loop.Request, loop.Requests, parameters));
-            background.Add(new CompiledBackground(name, loop.Users, ThinkTime.Parse(loop.ThinkTime, ThinkTime.None), step));
+            var step = new CompiledStep(name, 1, CompileRequests(source, version, name, loop.Request, loop.Requests, parameters, []));
+            background.Add(new CompiledBackground(name, loop.Users, ThinkTime.Parse(loop.ThinkTime, ThinkTime.None), step, loop.SimulatorOnly));
         }
 
         if (file.Sessions < 1)
@@ -196,11 +243,36 @@ internal sealed class Scenario
             throw new ScenarioException($"{source}: sessions must be at least 1");
         }
 
-        return new Scenario(file, source, steps, background, parameters);
+        return new Scenario(file, source, steps, background, parameters, seed, version, parameterOverrides, pools);
     }
 
-    private static List<CompiledRequest> CompileRequests(ScenarioFile file, string source, string step, RequestSpec? single, List<RequestSpec>? many,
-        Dictionary<string, Func<Random, TemplateValue>> parameters)
+    private static CompiledStep CompileStep(string source, int version, string name, StepSpec step, Dictionary<string, Func<Random, TemplateValue>> parameters)
+    {
+        var take = (step.Take ?? []).Select(t => (Name: t.Key, Pool: t.Value)).ToList();
+        foreach (var (value, pool) in take)
+        {
+            if (!Template.IsName(value) || BuiltIns.Contains(value) || string.IsNullOrWhiteSpace(pool))
+            {
+                throw new ScenarioException($"{source}: step '{name}': take needs a value name (letters, digits, '_') and a pool: '{value}': '{pool}'");
+            }
+        }
+
+        var requests = CompileRequests(source, version, name, step.Request, step.Requests, parameters, take.Select(t => t.Name));
+        var known = new HashSet<string>(parameters.Keys.Concat(take.Select(t => t.Name)).Concat(requests.SelectMany(r => r.Captures.Select(c => c.Name))), StringComparer.Ordinal);
+        var put = (step.Put ?? []).Select(p => (Pool: p.Key, Name: p.Value)).ToList();
+        foreach (var (pool, value) in put)
+        {
+            if (!known.Contains(value))
+            {
+                throw new ScenarioException($"{source}: step '{name}' puts '{value}' into pool '{pool}', but no parameter, take or capture of the step is called so");
+            }
+        }
+
+        return new CompiledStep(name, step.Weight, requests) { Take = take, Put = put, Times = step.Times };
+    }
+
+    private static List<CompiledRequest> CompileRequests(string source, int version, string step, RequestSpec? single, List<RequestSpec>? many,
+        Dictionary<string, Func<Random, TemplateValue>> parameters, IEnumerable<string> taken)
     {
         var specs = new List<RequestSpec>();
         if (single is not null) specs.Add(single);
@@ -210,32 +282,75 @@ internal sealed class Scenario
             throw new ScenarioException($"{source}: step '{step}' has no request");
         }
 
-        var compiled = specs.Select(spec => CompileRequest(file, source, step, spec)).ToList();
+        // A step's values: parameters, taken pool items, and what earlier requests of the step captured.
+        var known = new HashSet<string>(taken, StringComparer.Ordinal);
+        var compiled = specs.Select(spec => CompileRequest(source, version, step, spec)).ToList();
         foreach (var request in compiled)
         {
             var names = request.Path.Names.Concat(request.Body?.Names ?? []).Concat(request.Headers.SelectMany(h => h.Value.Names));
             foreach (var name in names)
             {
-                if (!BuiltIns.Contains(name) && !parameters.ContainsKey(name))
+                if (!BuiltIns.Contains(name) && !parameters.ContainsKey(name) && !known.Contains(name))
                 {
-                    throw new ScenarioException($"{source}: step '{step}' uses '{{{{{name}}}}}', which is neither a parameter nor one of {string.Join(", ", BuiltIns)}");
+                    throw new ScenarioException($"{source}: step '{step}' uses '{{{{{name}}}}}', which is neither a parameter, a take, a capture of an earlier request, nor one of {string.Join(", ", BuiltIns)}");
                 }
+            }
+
+            foreach (var (name, _) in request.Captures)
+            {
+                known.Add(name);
             }
         }
 
         return compiled;
     }
 
-    private static CompiledRequest CompileRequest(ScenarioFile file, string source, string step, RequestSpec spec)
+    private static CompiledRequest CompileRequest(string source, int version, string step, RequestSpec spec)
+    {
+        if (spec.Variants?.GetValueOrDefault(version.ToString(CultureInfo.InvariantCulture)) is { } variant)
+        {
+            spec = variant;
+        }
+
+        var captures = new List<(string, CapturePath)>();
+        foreach (var (name, path) in spec.Capture ?? [])
+        {
+            if (!Template.IsName(name) || BuiltIns.Contains(name))
+            {
+                throw new ScenarioException($"{source}: step '{step}': capture name '{name}' must be letters, digits and '_' and not one of {string.Join(", ", BuiltIns)}");
+            }
+
+            try
+            {
+                captures.Add((name, CapturePath.Parse(path)));
+            }
+            catch (FormatException e)
+            {
+                throw new ScenarioException($"{source}: step '{step}': {e.Message}");
+            }
+        }
+
+        return CompileShape(source, version, step, spec) with { Captures = captures };
+    }
+
+    private static CompiledRequest CompileShape(string source, int version, string step, RequestSpec spec)
     {
         var headers = (spec.Headers ?? []).Select(h => (h.Key, Template.Compile(h.Value, TemplateContext.Raw))).ToList();
-        var shapes = new object?[] { spec.CallKw, spec.CallButton, spec.ExecuteKw, spec.Get, spec.Path }.Count(s => s is not null);
+        var shapes = new object?[] { spec.CallKw, spec.CallButton, spec.ExecuteKw, spec.Onchange, spec.Get, spec.Path }.Count(s => s is not null);
         if (shapes != 1)
         {
-            throw new ScenarioException($"{source}: step '{step}': a request needs exactly one of callKw, callButton, executeKw, get, path");
+            throw new ScenarioException($"{source}: step '{step}': a request needs exactly one of callKw, callButton, executeKw, onchange, get, path");
         }
 
         var rpcId = JsonValue.Create("{{rpc_id}}");
+        if (spec.Onchange is { } onchange)
+        {
+            Require(source, step, new RpcSpec { Model = onchange.Model, Method = "onchange" });
+            var args = OdooRequests.OnchangeArgs(Clone(onchange.Values) ?? [], Clone(onchange.Spec) ?? [], version);
+            var body = OdooRequests.JsonRpcEnvelope(OdooRequests.CallParams(onchange.Model, "onchange", args, Clone(onchange.Kwargs)), rpcId);
+            return JsonRequest("POST", OdooRequests.CallKwPath(onchange.Model, "onchange"), body, headers);
+        }
+
         if (spec.CallKw is { } kw)
         {
             Require(source, step, kw);
@@ -247,7 +362,7 @@ internal sealed class Scenario
         {
             Require(source, step, button);
             var body = OdooRequests.JsonRpcEnvelope(OdooRequests.CallParams(button.Model, button.Method, Clone(button.Args), Clone(button.Kwargs)), rpcId);
-            return JsonRequest("POST", OdooRequests.CallButtonPath(button.Model, button.Method, file.OdooVersion), body, headers);
+            return JsonRequest("POST", OdooRequests.CallButtonPath(button.Model, button.Method, version), body, headers);
         }
 
         if (spec.ExecuteKw is { } execute)
@@ -320,10 +435,13 @@ internal sealed class Scenario
     private static T? Clone<T>(T? node)
         where T : JsonNode => (T?)node?.DeepClone();
 
-    private static Func<Random, TemplateValue> Picker(string source, string name, JsonElement value)
+    private static Func<Random, TemplateValue> Picker(string source, string name, JsonElement value, Pools pools)
     {
         switch (value.ValueKind)
         {
+            case JsonValueKind.Object when value.TryGetProperty("pool", out var pool) && pool.ValueKind == JsonValueKind.String:
+                var poolName = pool.GetString()!;
+                return random => pools.Pick(poolName, random);
             case JsonValueKind.Array when value.GetArrayLength() > 0:
                 var values = value.EnumerateArray().Select(TemplateValue.From).ToArray();
                 return random => values[random.Next(values.Length)];
@@ -334,7 +452,7 @@ internal sealed class Scenario
                 var constant = TemplateValue.From(value);
                 return _ => constant;
             default:
-                throw new ScenarioException($"{source}: parameter '{name}' must be a value, a non-empty array or {{\"from\": N, \"to\": M}}");
+                throw new ScenarioException($"{source}: parameter '{name}' must be a value, a non-empty array, {{\"from\": N, \"to\": M}} or {{\"pool\": \"name\"}}");
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed record ScenarioFile
     /// <summary>Default load; the command line overrides it.</summary>
     public LoadSpec? Load { get; init; }
 
-    /// <summary>Values a request can use as <c>{{name}}</c>: a JSON array to pick from, or <c>{"from": 1, "to": 500}</c>.</summary>
+    /// <summary>Values a request can use as <c>{{name}}</c>: a JSON array to pick from, <c>{"from": 1, "to": 500}</c>, or <c>{"pool": "orders"}</c> (any id this run put there).</summary>
     public Dictionary<string, JsonElement>? Parameters { get; init; }
 
     /// <summary>The weighted mix: each arrival (open) or iteration (closed) runs one step picked by weight.</summary>
@@ -33,6 +33,12 @@ internal sealed record ScenarioFile
 
     /// <summary>Loops that run beside the mix for the whole run, e.g. long queue jobs holding workers.</summary>
     public List<BackgroundSpec>? Background { get; init; }
+
+    /// <summary>Runs once before the load starts (each entry <c>times</c> times): creates the records steps need and <c>put</c>s their ids into pools.</summary>
+    public List<StepSpec>? Seed { get; init; }
+
+    /// <summary>Login of the seed phase when the scenario itself is anonymous (webshop visitors); default the scenario's login.</summary>
+    public LoginSpec? SeedLogin { get; init; }
 
     /// <summary>Pass/fail thresholds per operation (<c>*</c> for every operation), e.g. <c>["p95 &lt; 2s", "failure_rate &lt; 1%"]</c>.</summary>
     public Dictionary<string, List<string>>? Thresholds { get; init; }
@@ -101,6 +107,15 @@ internal sealed record StepSpec
 
     /// <summary>Requests sent one after the other (each one waits for the previous answer).</summary>
     public List<RequestSpec>? Requests { get; init; }
+
+    /// <summary>Before the first request: value name to pool, e.g. <c>{"order_id": "draft_orders"}</c>; the id is removed from the pool (used once). An empty pool skips the step.</summary>
+    public Dictionary<string, string>? Take { get; init; }
+
+    /// <summary>After every request succeeded: pool to value name, e.g. <c>{"confirmed_orders": "order_id"}</c>.</summary>
+    public Dictionary<string, string>? Put { get; init; }
+
+    /// <summary>Seed entries only: how many times to run it. Default 1.</summary>
+    public int Times { get; init; } = 1;
 }
 
 /// <summary>A loop beside the mix: <see cref="Users"/> loops send its requests back to back for the whole run.</summary>
@@ -120,6 +135,9 @@ internal sealed record BackgroundSpec
 
     /// <summary>Requests of one iteration.</summary>
     public List<RequestSpec>? Requests { get; init; }
+
+    /// <summary>Runs only against the built-in simulator (it holds a worker for <c>X-Sim-Delay-Ms</c>; a real Odoo has no such job). Default false.</summary>
+    public bool SimulatorOnly { get; init; }
 }
 
 /// <summary>One request, in one of the Odoo shapes or raw. Strings may hold <c>{{name}}</c> placeholders.</summary>
@@ -151,6 +169,31 @@ internal sealed record RequestSpec
 
     /// <summary>Extra request headers (e.g. <c>X-Sim-Delay-Ms</c> for the simulator; a real Odoo ignores them).</summary>
     public Dictionary<string, string>? Headers { get; init; }
+
+    /// <summary>The web client's <c>onchange</c> for a new record, shaped for the server's version (16 or 17+).</summary>
+    public OnchangeSpec? Onchange { get; init; }
+
+    /// <summary>Values taken from the JSON answer for the next requests of the step: name to path, e.g. <c>{"order_id": "result[0].id"}</c>.</summary>
+    public Dictionary<string, string>? Capture { get; init; }
+
+    /// <summary>Replacements for other Odoo major versions, e.g. <c>{"16": { ... }}</c>: the server's version picks one, else this request.</summary>
+    public Dictionary<string, RequestSpec>? Variants { get; init; }
+}
+
+/// <summary><c>onchange</c> of a new record: model, initial values and the fields specification (17's shape; 16's is derived).</summary>
+internal sealed record OnchangeSpec
+{
+    /// <summary>Odoo model, e.g. <c>sale.order</c>.</summary>
+    public string Model { get; init; } = "";
+
+    /// <summary>Values of the record so far. Default <c>{}</c>.</summary>
+    public JsonObject? Values { get; init; }
+
+    /// <summary>Fields specification as 17+ take it: <c>{"partner_id": {}, "order_line": {"fields": {"product_id": {}}}}</c>.</summary>
+    public JsonObject? Spec { get; init; }
+
+    /// <summary>Keyword arguments. Default <c>{"context": {}}</c>.</summary>
+    public JsonObject? Kwargs { get; init; }
 }
 
 /// <summary>An ORM call: model, method, positional and keyword arguments.</summary>

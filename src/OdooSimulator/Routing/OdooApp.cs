@@ -63,6 +63,11 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
                 return Authenticate(request);
             }
 
+            if (path == "/web/webclient/version_info" && post)
+            {
+                return JsonRpc(request, _ => null, (_, _) => VersionInfo());
+            }
+
             if (path == "/web/session/get_session_info" && post)
             {
                 return JsonRpc(request, _ => null, (_, _) => SessionInfo());
@@ -306,19 +311,22 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
         return new RpcCall(service, string.Empty, method, args, []);
     }
 
+    // common.version and /web/webclient/version_info answer the same dict (both call exp_version).
+    private static JsonObject VersionInfo() => new()
+    {
+        ["server_version"] = "17.0",
+        ["server_version_info"] = new JsonArray(17, 0, 0, "final", 0, string.Empty),
+        ["server_serie"] = "17.0",
+        ["protocol_version"] = 1,
+    };
+
     /// <summary>Result of a /jsonrpc or XML-RPC service call; throws <see cref="UnauthorizedAccessException"/> for bad credentials.</summary>
     private JsonNode? ServiceResult(RpcCall call, JsonArray args)
     {
         switch (call.Service, call.Method)
         {
             case ("common", "version"):
-                return new JsonObject
-                {
-                    ["server_version"] = "17.0",
-                    ["server_version_info"] = new JsonArray(17, 0, 0, "final", 0, string.Empty),
-                    ["server_serie"] = "17.0",
-                    ["protocol_version"] = 1,
-                };
+                return VersionInfo();
             case ("common", "login" or "authenticate"):
                 return CredentialsOk(Str(args.ElementAtOrDefault(0)), Str(args.ElementAtOrDefault(1)), Str(args.ElementAtOrDefault(2))) ? Uid : false;
             case ("common", "about"):

@@ -170,14 +170,20 @@ internal sealed class OdooResults
 
         if (field.EndsWith("_id", StringComparison.Ordinal))
         {
-            // read() gives [id, "name"]; web_read() gives {"id": 1} plus the asked sub-fields.
+            // read() gives [id, "name"]; web_read() gives 1, or {"id": 1} plus the asked sub-fields.
             if (readStyle)
             {
                 return new JsonArray(1, "Record 1");
             }
 
+            // web_read gives the bare id when the specification asks no sub-fields (Odoo 17's web_read), else a dict.
+            if (subSpec?["fields"] is not JsonObject sub)
+            {
+                return 1;
+            }
+
             var many2one = new JsonObject { ["id"] = 1 };
-            if (subSpec?["fields"] is JsonObject sub && sub.ContainsKey("display_name"))
+            if (sub.ContainsKey("display_name"))
             {
                 many2one["display_name"] = "Record 1";
             }

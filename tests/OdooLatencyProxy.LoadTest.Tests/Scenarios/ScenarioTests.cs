@@ -11,8 +11,8 @@ public sealed class ScenarioTests
     public static TheoryData<string, string[]> Shipped => new()
     {
         { "sales-day", ["ui.read", "ui.write", "sale_order.confirm", "invoice.create", "invoice.post", "report.render", "ui.bootstrap", "static"] },
-        { "accounting-close", ["invoice.post", "payment.register", "ui.read", "report.render", "rpc:account.move.line.reconcile"] },
-        { "webshop-peak", ["shop.browse", "shop.cart", "shop.checkout", "payment.webhook", "file.download", "static"] },
+        { "accounting-close", ["invoice.post", "payment.register", "ui.read", "ui.write", "report.render"] },
+        { "webshop-peak", ["shop.browse", "shop.cart", "shop.checkout", "file.download", "static"] },
         { "long-job-holds-workers", ["ui.read", "ui.write", "sale_order.confirm", "invoice.post", "queue_job.run"] },
     };
 
@@ -25,13 +25,26 @@ public sealed class ScenarioTests
         var session = new Session(scenario.File.Login) { Uid = 2 };
         var random = new Random(3);
         var names = new HashSet<string>();
-        foreach (var step in scenario.Steps.Append(scenario.Background.Select(b => b.Step).FirstOrDefault()).OfType<CompiledStep>())
+        foreach (var step in scenario.Steps.Concat(scenario.Seed).Append(scenario.Background.Select(b => b.Step).FirstOrDefault()).OfType<CompiledStep>())
         {
             var values = new StepValues(scenario, session, random, () => 1);
+            // Pools are empty and nothing was captured outside a run: any record id names the request the same way.
+            TemplateValue Get(string name)
+            {
+                try
+                {
+                    return values.Get(name);
+                }
+                catch (Exception e) when (e is PoolEmptyException or KeyNotFoundException)
+                {
+                    return TemplateValue.Number(5);
+                }
+            }
+
             foreach (var request in step.Requests)
             {
-                var path = request.Path.Render(values.Get);
-                var body = request.Body is null ? [] : Encoding.UTF8.GetBytes(request.Body.Render(values.Get));
+                var path = request.Path.Render(Get);
+                var body = request.Body is null ? [] : Encoding.UTF8.GetBytes(request.Body.Render(Get));
                 names.Add(classifier.Classify(request.Method, path.Split('?')[0], body).Name);
             }
         }
