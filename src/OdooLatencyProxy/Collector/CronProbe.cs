@@ -110,7 +110,14 @@ internal sealed class CronProbe(CollectorMetrics metrics, CronTracker tracker, C
         }
 
         metrics.SetCrons(crons);
-        if (_watchedSince.Count != watchedBefore)
+        // A cron deactivated or deleted starts a new clock if it comes back; the state file keeps active crons only.
+        var gone = successesVisible ? _watchedSince.Keys.Where(k => !names.Contains(k)).ToList() : [];
+        foreach (var cron in gone)
+        {
+            _watchedSince.Remove(cron);
+        }
+
+        if (_watchedSince.Count != watchedBefore || gone.Count > 0)
         {
             store.Set(WatchedKey, _watchedSince);
         }

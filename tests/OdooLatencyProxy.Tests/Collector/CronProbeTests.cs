@@ -144,6 +144,14 @@ public sealed class CronProbeTests(PostgresFixture postgres)
                 var watched = harness.Collect<double>("odoo.cron.watched_since.timestamp");
                 await harness.PollOkAsync("cron");
                 Assert.Equal(first, watched.Gauge(("cron", "Carrier sync")));
+
+                // Deactivated, then active again: a new clock, not the old one (nor a state file that keeps every cron ever seen).
+                await db.ExecuteAsync("UPDATE ir_cron SET active = false WHERE id = 1");
+                await harness.PollOkAsync("cron");
+                Assert.Empty(watched.Observe());
+                await db.ExecuteAsync("UPDATE ir_cron SET active = true WHERE id = 1");
+                await harness.PollOkAsync("cron");
+                Assert.True(watched.Gauge(("cron", "Carrier sync")) > first);
             }
         }
         finally
