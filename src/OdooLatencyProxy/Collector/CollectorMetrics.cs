@@ -36,6 +36,7 @@ internal sealed class CollectorMetrics
     private Measurement<double>[] _cronLastRun = [];
     private Measurement<double>[] _cronLastSuccess = [];
     private Measurement<double>[] _cronNextCall = [];
+    private Measurement<double>[] _cronWatchedSince = [];
     private Measurement<long>[] _cronConsecutiveFailures = [];
     private Measurement<long>[] _paymentsOpen = [];
     private Measurement<long>[] _connections = [];
@@ -76,6 +77,8 @@ internal sealed class CollectorMetrics
             "Unix time of the cron's last known successful run (18/19 from failure_count, 16/17 only from the log).");
         meter.CreateObservableGauge("odoo.cron.next_call.timestamp", () => _cronNextCall, "s",
             "Unix time the cron is due next (nextcall).");
+        meter.CreateObservableGauge("odoo.cron.watched_since.timestamp", () => _cronWatchedSince, "s",
+            "Unix time since which the collector sees the cron's successes (18/19, or 16/17 with the log): how long a cron without any known success has gone without one, at least.");
         meter.CreateObservableGauge("odoo.cron.consecutive_failures", () => _cronConsecutiveFailures, "{failure}",
             "Consecutive failed runs of the cron (18/19 failure_count).");
         _cronFailures = meter.CreateCounter<long>("odoo.cron.failures", "{failure}",
@@ -170,6 +173,7 @@ internal sealed class CollectorMetrics
         _cronLastRun = [.. crons.Where(c => c.LastRun is not null).Select(c => new Measurement<double>(Unix(c.LastRun!.Value), Tag("cron", c.Name)))];
         _cronLastSuccess = [.. crons.Where(c => c.LastSuccess is not null).Select(c => new Measurement<double>(Unix(c.LastSuccess!.Value), Tag("cron", c.Name)))];
         _cronNextCall = [.. crons.Where(c => c.NextCall is not null).Select(c => new Measurement<double>(Unix(c.NextCall!.Value), Tag("cron", c.Name)))];
+        _cronWatchedSince = [.. crons.Where(c => c.WatchedSince is not null).Select(c => new Measurement<double>(Unix(c.WatchedSince!.Value), Tag("cron", c.Name)))];
         _cronConsecutiveFailures = [.. crons.Where(c => c.ConsecutiveFailures is not null).Select(c => new Measurement<long>(c.ConsecutiveFailures!.Value, Tag("cron", c.Name)))];
     }
 

@@ -63,4 +63,5 @@ internal sealed record CronSnapshot(
     DateTime? LastRun,
     DateTime? LastSuccess,
     DateTime? NextCall,
-    long? ConsecutiveFailures);
+    long? ConsecutiveFailures,
+    DateTime? WatchedSince = null);

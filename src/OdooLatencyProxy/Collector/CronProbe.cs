@@ -9,13 +9,18 @@ namespace OdooLatencyProxy.Collector;
 /// <remarks>
 /// A 16/17 cron that fails advances <c>lastcall</c> like a successful one, so there the last success comes
 /// only from the log (<see cref="CronLogProbe"/>). On 18/19 a run is a success when <c>failure_count</c> is 0.
+/// Wherever successes can be seen, each cron also gets the time the collector first saw it (kept in the state
+/// file): a cron that has failed on every run since then has no success at all, and "no success within twice
+/// the interval" must still be judged for it.
 /// </remarks>
 internal sealed class CronProbe(CollectorMetrics metrics, CronTracker tracker, CollectorStateStore store, IOptions<CollectorOptions> options) : ICollectorProbe
 {
     private const string StateKey = "cron.failures";
+    private const string WatchedKey = "cron.watched_since";
     private readonly CollectorOptions _options = options.Value;
     private Dictionary<int, CronFailureState>? _failures;
     private readonly Dictionary<int, DateTime> _lastSuccess = [];
+    private Dictionary<string, DateTime>? _watchedSince;
 
     public string Name => "cron";
 
@@ -39,6 +44,11 @@ internal sealed class CronProbe(CollectorMetrics metrics, CronTracker tracker, C
             + " FROM ir_cron WHERE active ORDER BY id";
 
         _failures ??= store.Get<Dictionary<int, CronFailureState>>(StateKey);
+        // Successes are visible on 18/19 from the table, on 16/17 only while the log is followed.
+        var successesVisible = withFailures || tracker.LogFollowed;
+        _watchedSince ??= store.Get<Dictionary<string, DateTime>>(WatchedKey) ?? new(StringComparer.Ordinal);
+        var watchedBefore = _watchedSince.Count;
+        var now = successesVisible ? await context.DbNowAsync(cancellationToken) : default;
         var baseline = _failures is null;
         var failures = new Dictionary<int, CronFailureState>();
         var crons = new List<CronSnapshot>();
@@ -67,11 +77,11 @@ internal sealed class CronProbe(CollectorMetrics metrics, CronTracker tracker, C
                     var count = reader.IsDBNull(6) ? 0 : reader.GetInt32(6);
                     DateTime? firstFailure = reader.IsDBNull(7) ? null : reader.GetDateTime(7);
                     consecutive = count;
-                    var now = new CronFailureState(count, firstFailure);
-                    failures[id] = now;
+                    var state = new CronFailureState(count, firstFailure);
+                    failures[id] = state;
                     if (!baseline && _failures!.TryGetValue(id, out var before))
                     {
-                        var added = NewFailures(before, now);
+                        var added = NewFailures(before, state);
                         if (added > 0)
                         {
                             metrics.CronFailed(cronName, added);
@@ -89,11 +99,28 @@ internal sealed class CronProbe(CollectorMetrics metrics, CronTracker tracker, C
                     }
                 }
 
-                crons.Add(new CronSnapshot(cronName, interval, lastRun, lastSuccess, nextCall, consecutive));
+                DateTime? watchedSince = null;
+                if (successesVisible)
+                {
+                    watchedSince = _watchedSince.TryGetValue(cronName, out var since) ? since : _watchedSince[cronName] = now;
+                }
+
+                crons.Add(new CronSnapshot(cronName, interval, lastRun, lastSuccess, nextCall, consecutive, watchedSince));
             }
         }
 
         metrics.SetCrons(crons);
+        // A cron deactivated or deleted starts a new clock if it comes back; the state file keeps active crons only.
+        var gone = successesVisible ? _watchedSince.Keys.Where(k => !names.Contains(k)).ToList() : [];
+        foreach (var cron in gone)
+        {
+            _watchedSince.Remove(cron);
+        }
+
+        if (_watchedSince.Count != watchedBefore || gone.Count > 0)
+        {
+            store.Set(WatchedKey, _watchedSince);
+        }
         if (withFailures)
         {
             _failures = failures;

@@ -21,6 +21,8 @@ internal sealed class QueueJobProbe(CollectorMetrics metrics, CollectorStateStor
     private readonly SeenSet _done = new();
     private readonly SeenSet _failed = new();
     private HashSet<string>? _failedJobs;
+    // Channels that have had jobs since start: their oldest pending age reads 0 when nothing waits, instead of vanishing.
+    private readonly HashSet<string> _channels = new(StringComparer.Ordinal);
 
     public string Name => "queue_job";
 
@@ -85,6 +87,7 @@ internal sealed class QueueJobProbe(CollectorMetrics metrics, CollectorStateStor
         while (await reader.ReadAsync(cancellationToken))
         {
             var channel = reader.IsDBNull(0) ? "root" : reader.GetString(0);
+            _channels.Add(channel);
             states.Add((channel, reader.GetString(1), reader.GetInt64(2)));
             if (!reader.IsDBNull(3))
             {
@@ -94,7 +97,7 @@ internal sealed class QueueJobProbe(CollectorMetrics metrics, CollectorStateStor
         }
 
         metrics.SetJobStates(states);
-        metrics.SetOldestPending(oldest.Select(kv => (kv.Key, kv.Value)));
+        metrics.SetOldestPending(_channels.Select(c => (c, oldest.GetValueOrDefault(c))));
     }
 
     private async Task ReadDoneAsync(NpgsqlConnection connection, DateTime now, CancellationToken cancellationToken)
@@ -111,12 +114,13 @@ internal sealed class QueueJobProbe(CollectorMetrics metrics, CollectorStateStor
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
+                var channel = reader.IsDBNull(1) ? "root" : reader.GetString(1);
+                _channels.Add(channel);
                 if (!_done.Add(reader.GetString(0), reader.GetDateTime(5)) || baseline)
                 {
                     continue;
                 }
 
-                var channel = reader.IsDBNull(1) ? "root" : reader.GetString(1);
                 metrics.JobFinished(
                     channel,
                     "done",

@@ -88,6 +88,7 @@ public static class MetricCatalog
         new("odoo.cron.last_run.timestamp", MetricKind.Gauge, "s", Collector, ["cron"], "Unix time of the last run."),
         new("odoo.cron.last_success.timestamp", MetricKind.Gauge, "s", Collector, ["cron"], "Unix time of the last known success."),
         new("odoo.cron.next_call.timestamp", MetricKind.Gauge, "s", Collector, ["cron"], "Unix time the cron is due next."),
+        new("odoo.cron.watched_since.timestamp", MetricKind.Gauge, "s", Collector, ["cron"], "Unix time since which successes are seen."),
         new("odoo.cron.consecutive_failures", MetricKind.Gauge, "{failure}", Collector, ["cron"], "Consecutive failed runs (18/19)."),
         new("odoo.cron.failures", MetricKind.Counter, "{failure}", Collector, ["cron"], "Failed cron runs."),
         new("odoo.sale_order.confirmation.duration", MetricKind.Histogram, "s", Collector, [], "Creation to confirmation of sale orders."),

@@ -13,7 +13,7 @@ public sealed class CollectorMetricsTests
         ("odoo.queue_job.execution.duration", "s"), ("odoo.queue_job.wait.duration", "s"),
         ("odoo.queue_job.jobs", "{job}"), ("odoo.queue_job.oldest_pending.age", "s"),
         ("odoo.cron.interval", "s"), ("odoo.cron.last_run.timestamp", "s"), ("odoo.cron.last_success.timestamp", "s"),
-        ("odoo.cron.next_call.timestamp", "s"), ("odoo.cron.consecutive_failures", "{failure}"), ("odoo.cron.failures", "{failure}"),
+        ("odoo.cron.next_call.timestamp", "s"), ("odoo.cron.watched_since.timestamp", "s"), ("odoo.cron.consecutive_failures", "{failure}"), ("odoo.cron.failures", "{failure}"),
         ("odoo.sale_order.confirmation.duration", "s"),
         ("odoo.integration.operations", "{operation}"), ("odoo.integration.payment.open_transactions", "{transaction}"),
         ("odoo.db.connections", "{connection}"), ("odoo.db.connections.max", "{connection}"),

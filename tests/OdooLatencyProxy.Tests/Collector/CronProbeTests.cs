@@ -66,6 +66,7 @@ public sealed class CronProbeTests(PostgresFixture postgres)
             var lastSuccess = harness.Collect<double>("odoo.cron.last_success.timestamp");
             var lastRun = harness.Collect<double>("odoo.cron.last_run.timestamp");
             var consecutive = harness.Collect<long>("odoo.cron.consecutive_failures");
+            var watched = harness.Collect<double>("odoo.cron.watched_since.timestamp");
             await harness.PollOkAsync("cron_log");
             await harness.PollOkAsync("cron");
             // The table alone cannot tell success from failure: last run yes, last success and failures no.
@@ -91,6 +92,8 @@ public sealed class CronProbeTests(PostgresFixture postgres)
             Assert.Equal(1, failures.Sum());
             Assert.Equal(Unix("2026-11-26T20:37:40.102Z"), lastSuccess.Gauge(("cron", "Mail: send queue")));
             Assert.Null(lastSuccess.Gauge(("cron", "Carrier sync")));
+            // With the log followed, the failing cron's missing success can be judged from when watching began.
+            Assert.NotNull(watched.Gauge(("cron", "Carrier sync")));
         }
         finally
         {
@@ -106,6 +109,72 @@ public sealed class CronProbeTests(PostgresFixture postgres)
         var status = await harness.PollAsync("cron_log");
         Assert.Equal("skipped", status.State);
         Assert.Contains("LogPath", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_CronFailingOnEveryRunSinceStart_PublishesWhenWatchingBeganAndKeepsItAcrossRestarts()
+    {
+        var db = await OdooDatabase.CreateAsync(postgres.Server, 18);
+        await db.ExecuteAsync("""
+            INSERT INTO ir_cron (id, cron_name, active, interval_number, interval_type, lastcall, nextcall, failure_count, first_failure_date) VALUES
+              (1, '{"en_US": "Carrier sync"}', true, 1, 'minutes', utcnow(), utcnow() + interval '1 minute', 4, utcnow() - interval '3 minutes');
+            """);
+        var state = Path.Combine(Path.GetTempPath(), $"olp-cron-state-{Guid.NewGuid():N}.json");
+        try
+        {
+            double first;
+            await using (var harness = new CollectorHarness(db.CollectorConnectionString, new Dictionary<string, string?> { ["Collector:StatePath"] = state }))
+            {
+                var lastSuccess = harness.Collect<double>("odoo.cron.last_success.timestamp");
+                var watched = harness.Collect<double>("odoo.cron.watched_since.timestamp");
+                var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+                await harness.PollOkAsync("cron");
+                // No success ever seen: the alert's clock starts when the collector began to watch.
+                Assert.Empty(lastSuccess.Observe());
+                first = watched.Gauge(("cron", "Carrier sync"))!.Value;
+                Assert.InRange(first, before - 60, before + 60);
+                await db.ExecuteAsync("UPDATE ir_cron SET failure_count = 5, lastcall = utcnow() + interval '1 minute' WHERE id = 1");
+                await harness.PollOkAsync("cron");
+                Assert.Equal(first, watched.Gauge(("cron", "Carrier sync")));
+            }
+
+            // A restart must not restart the clock: a cron that fails for days would never alert.
+            await using (var harness = new CollectorHarness(db.CollectorConnectionString, new Dictionary<string, string?> { ["Collector:StatePath"] = state }))
+            {
+                var watched = harness.Collect<double>("odoo.cron.watched_since.timestamp");
+                await harness.PollOkAsync("cron");
+                Assert.Equal(first, watched.Gauge(("cron", "Carrier sync")));
+
+                // Deactivated, then active again: a new clock, not the old one (nor a state file that keeps every cron ever seen).
+                await db.ExecuteAsync("UPDATE ir_cron SET active = false WHERE id = 1");
+                await harness.PollOkAsync("cron");
+                Assert.Empty(watched.Observe());
+                await db.ExecuteAsync("UPDATE ir_cron SET active = true WHERE id = 1");
+                await harness.PollOkAsync("cron");
+                Assert.True(watched.Gauge(("cron", "Carrier sync")) > first);
+            }
+        }
+        finally
+        {
+            File.Delete(state);
+        }
+    }
+
+    [Fact]
+    public async Task Poll_Odoo17WithoutLog_PublishesNoWatchedSinceBecauseNoSuccessCanBeSeen()
+    {
+        var db = await OdooDatabase.CreateAsync(postgres.Server, 17);
+        await db.ExecuteAsync("""
+            INSERT INTO ir_cron (id, cron_name, active, interval_number, interval_type, lastcall, nextcall, numbercall, doall) VALUES
+              (1, '{"en_US": "Carrier sync"}', true, 1, 'minutes', utcnow(), utcnow() + interval '1 minute', -1, false);
+            """);
+        await using var harness = new CollectorHarness(db.CollectorConnectionString);
+        var watched = harness.Collect<double>("odoo.cron.watched_since.timestamp");
+        var lastRun = harness.Collect<double>("odoo.cron.last_run.timestamp");
+        await harness.PollOkAsync("cron");
+        // Only last_run is left for the alert: there "not run" is all that can be judged.
+        Assert.Empty(watched.Observe());
+        Assert.NotNull(lastRun.Gauge(("cron", "Carrier sync")));
     }
 
     private static double Unix(string iso) =>

@@ -66,6 +66,24 @@ public sealed class QueueJobProbeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Poll_NothingWaitsAnyMore_OldestPendingAgeReadsZeroInsteadOfVanishing()
+    {
+        var db = await OdooDatabase.CreateAsync(postgres.Server, 17);
+        await using var harness = new CollectorHarness(db.CollectorConnectionString);
+        var oldest = harness.Collect<double>("odoo.queue_job.oldest_pending.age");
+        await db.ExecuteAsync("INSERT INTO queue_job (uuid, state, channel, date_created, retry) VALUES ('p1', 'pending', 'root.fast', utcnow() - interval '30 seconds', 0);");
+        await harness.PollOkAsync("queue_job");
+        Assert.InRange(oldest.Gauge(("channel", "root.fast"))!.Value, 30, 300);
+
+        await db.ExecuteAsync("UPDATE queue_job SET state = 'done', date_enqueued = utcnow(), date_started = utcnow(), date_done = utcnow() WHERE uuid = 'p1';");
+        await harness.PollOkAsync("queue_job");
+        // A panel and an alert on this gauge see "nothing waits", not "no data".
+        Assert.Equal(0, oldest.Gauge(("channel", "root.fast")));
+        // A channel never seen gets no series.
+        Assert.Single(oldest.Observe().Select(m => m.Tags["channel"]).Distinct());
+    }
+
+    [Fact]
     public async Task Restart_WithStateFile_CountsWhatHappenedWhileDownAndNothingTwice()
     {
         var db = await OdooDatabase.CreateAsync(postgres.Server, 17);
