@@ -40,28 +40,12 @@ public sealed class ReportRendererTests
         }
     }
 
-    /// <summary>Sets the system parameter <c>report.url</c> over XML-RPC (null removes it); returns the value it had.</summary>
+    /// <summary>Sets the system parameter <c>report.url</c> (null clears it) straight on Odoo; returns the value it had.</summary>
     private static async Task<string?> SetReportUrlAsync(HttpClient direct, RealOdooServer odoo, string? value)
     {
-        var uid = await XmlRpcAsync(direct, "/xmlrpc/2/common", "authenticate",
-            $"<param><value><string>{odoo.Database}</string></value></param><param><value><string>{odoo.Login}</string></value></param>"
-            + $"<param><value><string>{odoo.Password}</string></value></param><param><value><struct/></value></param>");
-        string Execute(string method, string args) =>
-            $"<param><value><string>{odoo.Database}</string></value></param><param><value><int>{uid}</int></value></param>"
-            + $"<param><value><string>{odoo.Password}</string></value></param><param><value><string>ir.config_parameter</string></value></param>"
-            + $"<param><value><string>{method}</string></value></param><param><value><array><data>{args}</data></array></value></param>";
-        var previous = await XmlRpcAsync(direct, "/xmlrpc/2/object", "execute_kw", Execute("get_param", "<value><string>report.url</string></value>"));
-        await XmlRpcAsync(direct, "/xmlrpc/2/object", "execute_kw",
-            Execute("set_param", $"<value><string>report.url</string></value><value>{(value is null ? "<boolean>0</boolean>" : $"<string>{value}</string>")}</value>"));
-        return previous is "" or "0" ? null : previous;
-    }
-
-    private static async Task<string> XmlRpcAsync(HttpClient direct, string path, string method, string parameters)
-    {
-        using var response = await direct.PostAsync(path, new StringContent(
-            $"<?xml version=\"1.0\"?><methodCall><methodName>{method}</methodName><params>{parameters}</params></methodCall>", System.Text.Encoding.UTF8, "text/xml"));
-        var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Null(xml.Descendants("fault").FirstOrDefault());
-        return xml.Descendants("value").First().Value;
+        var admin = await OdooSession.LoginAsync(direct, odoo);
+        var previous = await admin.CallKwAsync("ir.config_parameter", "get_param", ["report.url"]);
+        await admin.CallKwAsync("ir.config_parameter", "set_param", ["report.url", value is null ? false : value]);
+        return previous?.GetValueKind() == JsonValueKind.String ? previous.GetValue<string>() : null;
     }
 }
