@@ -94,7 +94,11 @@ public sealed class SaturationTests
                 return access.Count == sent.Count;
             }, "Odoo logged every request");
             var spans = access.Select(a => (Start: a.Line.Time - a.OdooTime!.Value, End: a.Line.Time)).ToList();
-            var atOnce = spans.Max(s => spans.Count(o => o.Start <= s.Start && s.Start < o.End));
+            // Odoo's times are rounded to the millisecond: a request that started as a holder's worker came free can
+            // look 1-2 ms early (seen in CI: 3 "at once" for that reason alone). A third request really at Odoo would
+            // overlap a 2 s hold by far more.
+            var rounding = TimeSpan.FromMilliseconds(2);
+            var atOnce = spans.Max(s => spans.Count(o => o.Start <= s.Start && s.Start < o.End - rounding));
             output.WriteLine($"at Odoo at once (from its log): {atOnce}");
             Assert.InRange(atOnce, 1, odoo.Workers);
             // The queued requests reached Odoo only once a holder had answered (Odoo's times are rounded to the millisecond).
