@@ -5,7 +5,7 @@ namespace OdooLatencyProxy.Collector;
 
 /// <summary>Owns every instrument of the database collector on the <c>OdooLatencyProxy</c> meter.</summary>
 /// <remarks>
-/// Names follow ../shared/design/metrics.md and the OpenTelemetry conventions (dotted, UCUM units);
+/// Names follow docs/metrics.md and the OpenTelemetry conventions (dotted, UCUM units);
 /// docs/metrics.md lists the Prometheus names they become. Counters and histograms wherever a rate or
 /// percentile is derived; observable gauges report the latest snapshot a probe stored here.
 /// </remarks>

@@ -7,7 +7,7 @@ namespace OdooLatencyProxy.Collector;
 /// OCA queue_job: state gauges per channel, and done/failed counters counted exactly once.
 /// </summary>
 /// <remarks>
-/// queue_job has no write_date and a failed job no failure time (../shared/design/odoo.md). Done jobs are
+/// queue_job has no write_date and a failed job no failure time (docs/collector.md). Done jobs are
 /// counted from <c>date_done</c>; failures from the dated "Job failed" chatter messages (subtype
 /// <c>queue_job.mt_job_failed</c>), both through a <see cref="SeenSet"/> watermark that the state file can
 /// carry across restarts. Without that subtype, failures fall back to diffing the set of failed jobs

@@ -7,7 +7,7 @@ namespace OdooLatencyProxy.Telemetry;
 
 /// <summary>
 /// Owns the project's one <see cref="Meter"/> (<c>OdooLatencyProxy</c>) and every request-path instrument
-/// (Npgsql's MetricsReporter habit). Names, units and attributes are the contract in ../shared/design/metrics.md,
+/// (Npgsql's MetricsReporter habit). Names, units and attributes are the contract in docs/metrics.md,
 /// following the OpenTelemetry HTTP semantic conventions (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/)
 /// where they apply; docs/metrics.md and <see cref="MetricCatalog"/> list them.
 /// </summary>

@@ -58,6 +58,8 @@ public sealed class CollectorTests
             using var stopReading = new CancellationTokenSource();
             var reading = Task.Run(async () =>
             {
+                // Samples every 100 ms until told to stop (a sampler, not a wait for a condition).
+                using var every = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
                 while (!stopReading.IsCancellationRequested)
                 {
                     using var json = JsonDocument.Parse(await adminApi.GetStringAsync("/api/db/statements", CancellationToken.None));
@@ -69,7 +71,7 @@ public sealed class CollectorTests
                             ? (0, 0)
                             : (item[0].GetProperty("calls").GetInt64(), item[0].GetProperty("totalSeconds").GetDouble());
                     }
-                    await Task.Delay(100, CancellationToken.None);
+                    await every.WaitForNextTickAsync(CancellationToken.None);
                 }
             });
             await Wait.UntilAsync(() => !statementsSeen.IsEmpty, "the collector published a statements reading");
