@@ -209,7 +209,15 @@ internal sealed class LoadRunner(Scenario scenario, RunSettings settings)
             return visitors;
         }
 
-        return await Task.WhenAll(Enumerable.Range(0, count).Select(_ => client.LoginAsync(login, cancellationToken)));
+        if (count == 0)
+        {
+            return [];
+        }
+
+        // One login first: a user's first login on a database creates their res.users.settings row, and concurrent
+        // first logins collide on its unique key (seen on a fresh Odoo 17: one login answered with a UniqueViolation).
+        var first = await client.LoginAsync(login, cancellationToken);
+        return [first, .. await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => client.LoginAsync(login, cancellationToken)))];
     }
 
     private bool Exhausted(ResultCollector results) =>
