@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using OdooLatencyProxy.LoadTest.Cli;
+using OdooLatencyProxy.LoadTest.CrossCheck;
 using OdooLatencyProxy.LoadTest.Engine;
 using OdooLatencyProxy.LoadTest.Results;
 using OdooLatencyProxy.LoadTest.Scenarios;
@@ -80,6 +81,11 @@ public sealed class ShippedScenarioTests
             Password = odoo.Password,
             OutputDirectory = dir,
             RequestTimeout = TimeSpan.FromSeconds(60),
+            // The harness, the proxy and the test host share one process on a 2-core CI machine, and in 15 s an
+            // operation has 10-20 requests, so its p95 is one request: a single GC or scheduling pause on the client
+            // side (CI saw 8 ms on ui.read) is enough to exceed the CLI's default 5 ms + 10 %. 20 ms still fails a
+            // proxy that times the wrong span (Odoo's answers take 20-400 ms here). The documented 60 s runs use the default.
+            Agreement = new AgreementSettings { Absolute = TimeSpan.FromMilliseconds(20), Relative = 0.10 },
         };
         LoadRunner? runner = null;
         using var output = new StringWriter();
