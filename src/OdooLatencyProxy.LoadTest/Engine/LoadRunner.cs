@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using OdooLatencyProxy.LoadTest.Results;
 using OdooLatencyProxy.LoadTest.Scenarios;
 using OdooLatencyProxy.Odoo.Classification;
 

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using OdooLatencyProxy.LoadTest.Results;
 using OdooLatencyProxy.LoadTest.Scenarios;
 using OdooLatencyProxy.Odoo;
 using OdooLatencyProxy.Odoo.Classification;

@@ -74,7 +74,7 @@ internal static class HtmlReport
         html.Append("</table>");
     }
 
-    private static void ThresholdTable(StringBuilder html, Thresholds.ThresholdsReport thresholds)
+    private static void ThresholdTable(StringBuilder html, ThresholdsReport thresholds)
     {
         html.Append("<h2>Thresholds</h2><table><tr><th>operation</th><th>threshold</th><th>measured</th><th>result</th></tr>");
         foreach (var r in thresholds.Results)
@@ -87,7 +87,7 @@ internal static class HtmlReport
         html.Append("</table>");
     }
 
-    private static void CrossCheckTable(StringBuilder html, CrossCheck.CrossCheckReport check)
+    private static void CrossCheckTable(StringBuilder html, CrossCheckReport check)
     {
         html.Append(CultureInfo.InvariantCulture, $"<h2>Cross-check with the proxy (window {E(check.Window ?? "")})</h2><p class=\"muted\">Client service time (from the actual send) against the proxy's own percentiles. Agreement rule: {E(check.Rule)}.</p>");
         html.Append("<table><tr><th>operation</th><th>client n</th><th>proxy n</th><th>client p50</th><th>proxy p50</th><th>client p95</th><th>proxy p95</th><th>client p99</th><th>proxy p99</th><th>agree</th></tr>");

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.LoadTest.CrossCheck;
-using OdooLatencyProxy.LoadTest.Results;
+using OdooLatencyProxy.LoadTest.Engine;
 
 namespace OdooLatencyProxy.LoadTest.Tests.CrossCheck;
 

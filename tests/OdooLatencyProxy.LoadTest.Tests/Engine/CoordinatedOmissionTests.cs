@@ -2,7 +2,6 @@ using OdooLatencyProxy.LoadTest.Engine;
 using OdooLatencyProxy.LoadTest.Hosting;
 using OdooLatencyProxy.LoadTest.Results;
 using OdooLatencyProxy.LoadTest.Scenarios;
-using OdooLatencyProxy.LoadTest.Tests.Support;
 using OdooSimulator;
 
 namespace OdooLatencyProxy.LoadTest.Tests.Engine;

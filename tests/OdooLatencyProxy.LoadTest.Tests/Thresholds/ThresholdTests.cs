@@ -1,5 +1,4 @@
 using OdooLatencyProxy.LoadTest.Cli;
-using OdooLatencyProxy.LoadTest.Results;
 using OdooLatencyProxy.LoadTest.Tests.Support;
 using OdooLatencyProxy.LoadTest.Thresholds;
 

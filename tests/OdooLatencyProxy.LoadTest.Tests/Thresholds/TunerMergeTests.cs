@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using OdooLatencyProxy.LoadTest.Results;
 using OdooLatencyProxy.LoadTest.Thresholds;
 using OdooLatencyProxy.Odoo.Classification;
 

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using HdrHistogram;
 
-namespace OdooLatencyProxy.LoadTest.Results;
-
-/// <summary>One finished request as kept for charts and windowed cross-checks (times in microseconds from the run's start).</summary>
-internal readonly record struct Sample(int Operation, long IntendedUs, long LatencyUs, long ServiceUs, bool Failed);
+namespace OdooLatencyProxy.LoadTest.Engine;
 
 /// <summary>Per-operation HDR histograms, outcome counts and run counters; thread-safe.</summary>
 /// <remarks>
@@ -193,12 +190,3 @@ internal sealed class ResultCollector
         public Dictionary<string, long> Outcomes { get; } = new(StringComparer.Ordinal);
     }
 }
-
-/// <summary>One operation's histograms and counts at a moment.</summary>
-internal sealed record OperationSnapshot(string Name, HistogramBase Latency, HistogramBase Service, long Failures, SortedDictionary<string, long> Outcomes)
-{
-    public long Count => Latency.TotalCount;
-}
-
-/// <summary>Everything recorded at a moment.</summary>
-internal sealed record CollectorSnapshot(IReadOnlyDictionary<string, OperationSnapshot> Operations, IReadOnlyList<string> Names, IReadOnlyList<Sample> Samples, bool SamplesTruncated);
