@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;

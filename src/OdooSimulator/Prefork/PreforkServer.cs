@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using OdooSimulator.Http;
 using OdooSimulator.Latency;
 using OdooSimulator.Routing;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OdooSimulator.Http;
 
 namespace OdooSimulator.Prefork;
 

@@ -1,4 +1,4 @@
-using OdooSimulator.Prefork;
+using OdooSimulator.Http;
 
 namespace OdooSimulator.Routing;
 

@@ -5,146 +5,73 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OdooLatencyProxy.Odoo;
-using OdooSimulator.Prefork;
+using OdooSimulator.Http;
 
 namespace OdooSimulator.Routing;
 
 /// <summary>Odoo 17's HTTP surface as the simulator answers it on the worker port (16/18/19 routes where they differ).</summary>
-internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
+internal sealed class OdooApp
 {
     private const int Uid = 2;
+    private readonly SimulatorOptions _options;
+    private readonly TimeProvider _time;
     private readonly OdooResults _results = new();
     private readonly ConcurrentDictionary<string, byte> _sessions = new(StringComparer.Ordinal);
+    private readonly SimRoute[] _routes;
+
+    public OdooApp(SimulatorOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _routes =
+        [
+            SimRoute.Any(OdooWire.HealthPath, r => Simple(r, () => Responses.PlainJson("{\"status\": \"pass\"}", "no-store"))),
+            SimRoute.Post("/__sim/echo", r => new Exchange { Operation = SimOperations.Other, SkipLatency = true, Respond = () => Echo(r) }),
+
+            // Needs the evented (gevent) server: a prefork worker raises, and Werkzeug answers 500.
+            SimRoute.Any(["/websocket", "/longpolling/poll", "/longpolling/im_status"], r => Simple(r, Responses.InternalServerError)),
+
+            SimRoute.Post("/web/dataset/call_kw*", r => JsonRpc(r, rpc => Call(rpc, UrlTarget(r.Path, "/web/dataset/call_kw/")), (_, call) => _results.CallKw(call!))),
+            SimRoute.Post("/web/dataset/call_button*", r => JsonRpc(r, rpc => Call(rpc, UrlTarget(r.Path, "/web/dataset/call_button/")), (_, call) => _results.CallButton(call!), viaButton: true)),
+            SimRoute.Post("/web/action/run", r => JsonRpc(r, _ => RpcCall.Object("ir.actions.server", "run", null, null), (_, _) => false, viaButton: true)),
+            SimRoute.Post("/web/action/load", r => JsonRpc(r, _ => RpcCall.Object("ir.actions.actions", "load", null, null), (rpc, _) => ActionLoad(rpc))),
+            SimRoute.Post("/web/session/authenticate", Authenticate),
+            SimRoute.Post("/web/webclient/version_info", r => JsonRpc(r, _ => null, (_, _) => VersionInfo())),
+            SimRoute.Post("/web/session/get_session_info", r => JsonRpc(r, _ => null, (_, _) => SessionInfo())),
+            SimRoute.Post("/jsonrpc", JsonRpcService),
+            SimRoute.Post("/xmlrpc/*", XmlRpcService),
+            SimRoute.Post("/json/2/*", Json2),
+
+            SimRoute.Any(["/web/assets/*", "*/static/*"], r => Simple(r, () => StaticFile(r))),
+            SimRoute.Any(["/web/image*", "/web/binary/*", "/web/content*"], r => Simple(r, () => Image(r))),
+            SimRoute.Any("/report/*", r => Simple(r, () => Report(r))),
+            SimRoute.Any("/queue_job/runjob", QueueJob),
+            SimRoute.Any("/web/webclient/load_menus*", r => Simple(r, () => Responses.PlainJson(
+                "{\"root\": {\"id\": \"root\", \"name\": \"root\", \"children\": [], \"appID\": false, \"xmlid\": \"\", \"actionID\": false, \"actionModel\": false, \"webIcon\": null, \"webIconData\": null, \"webIconDataMimetype\": null}}",
+                "public, max-age=31536000"))),
+            SimRoute.Any("/web/webclient/translations*", r => Simple(r, () => Responses.PlainJson(
+                "{\"lang\": \"en_US\", \"lang_parameters\": {\"name\": \"English (US)\", \"direction\": \"ltr\", \"date_format\": \"%m/%d/%Y\", \"time_format\": \"%H:%M:%S\", \"grouping\": \"[3,0]\", \"decimal_point\": \".\", \"thousands_sep\": \",\", \"week_start\": 7, \"code\": \"en_US\"}, \"modules\": {}, \"multi_lang\": false}",
+                "public, max-age=31536000"))),
+
+            SimRoute.Post("/web/login", LoginPost),
+            SimRoute.Any("/web/login", r => Simple(r, () => LoginPage(r, error: false))),
+            SimRoute.Any("/web/session/logout", r => Simple(r, () => Responses.Redirect("/web", [$"cids=; Expires={Now.AddYears(1).UtcDateTime.ToString("r", CultureInfo.InvariantCulture)}; Max-Age=0; Path=/", Responses.SessionCookie(NewSessionId(), Now)]))),
+            SimRoute.Any(["/shop", "/shop/*", "/payment/*"], Shop),
+            SimRoute.Any("/", r => Page(r, () => Responses.Redirect("/web", AnonymousCookie(r)))),
+            SimRoute.Any(["/web", "/odoo", "/odoo/*"], r => Page(r, () => WebClient(r))),
+        ];
+    }
 
     public Exchange Route(SimRequest request)
     {
-        var path = request.Path;
-        var post = request.Method == "POST";
         try
         {
-            if (path == OdooWire.HealthPath)
+            foreach (var route in _routes)
             {
-                return Simple(request, () => Responses.PlainJson("{\"status\": \"pass\"}", "no-store"));
-            }
-
-            if (path == "/__sim/echo" && post)
-            {
-                return new Exchange { Operation = SimOperations.Other, SkipLatency = true, Respond = () => Echo(request) };
-            }
-
-            if (path is "/websocket" or "/longpolling/poll" or "/longpolling/im_status")
-            {
-                // Needs the evented (gevent) server: a prefork worker raises, and Werkzeug answers 500.
-                return Simple(request, Responses.InternalServerError);
-            }
-
-            if (path.StartsWith("/web/dataset/call_kw", StringComparison.Ordinal) && post)
-            {
-                return JsonRpc(request, rpc => Call(rpc, UrlTarget(path, "/web/dataset/call_kw/")), (rpc, call) => _results.CallKw(call!));
-            }
-
-            if (path.StartsWith("/web/dataset/call_button", StringComparison.Ordinal) && post)
-            {
-                return JsonRpc(request, rpc => Call(rpc, UrlTarget(path, "/web/dataset/call_button/")), (rpc, call) => _results.CallButton(call!), viaButton: true);
-            }
-
-            if (path == "/web/action/run" && post)
-            {
-                return JsonRpc(request, _ => RpcCall.Object("ir.actions.server", "run", null, null), (_, _) => false, viaButton: true);
-            }
-
-            if (path == "/web/action/load" && post)
-            {
-                return JsonRpc(request, _ => RpcCall.Object("ir.actions.actions", "load", null, null), (rpc, _) => ActionLoad(rpc));
-            }
-
-            if (path == "/web/session/authenticate" && post)
-            {
-                return Authenticate(request);
-            }
-
-            if (path == "/web/webclient/version_info" && post)
-            {
-                return JsonRpc(request, _ => null, (_, _) => VersionInfo());
-            }
-
-            if (path == "/web/session/get_session_info" && post)
-            {
-                return JsonRpc(request, _ => null, (_, _) => SessionInfo());
-            }
-
-            if (path == "/jsonrpc" && post)
-            {
-                return JsonRpcService(request);
-            }
-
-            if (path.StartsWith("/xmlrpc/", StringComparison.Ordinal) && post)
-            {
-                return XmlRpcService(request);
-            }
-
-            if (path.StartsWith("/json/2/", StringComparison.Ordinal) && post)
-            {
-                return Json2(request);
-            }
-
-            if (path.StartsWith("/web/assets/", StringComparison.Ordinal) || path.Contains("/static/", StringComparison.Ordinal))
-            {
-                return Simple(request, () => StaticFile(request));
-            }
-
-            if (path.StartsWith("/web/image", StringComparison.Ordinal) || path.StartsWith("/web/binary/", StringComparison.Ordinal) || path.StartsWith("/web/content", StringComparison.Ordinal))
-            {
-                return Simple(request, () => Image(request));
-            }
-
-            if (path.StartsWith("/report/", StringComparison.Ordinal))
-            {
-                return Simple(request, () => Report(request));
-            }
-
-            if (path == "/queue_job/runjob")
-            {
-                return QueueJob(request);
-            }
-
-            if (path.StartsWith("/web/webclient/load_menus", StringComparison.Ordinal))
-            {
-                return Simple(request, () => Responses.PlainJson(
-                    "{\"root\": {\"id\": \"root\", \"name\": \"root\", \"children\": [], \"appID\": false, \"xmlid\": \"\", \"actionID\": false, \"actionModel\": false, \"webIcon\": null, \"webIconData\": null, \"webIconDataMimetype\": null}}",
-                    "public, max-age=31536000"));
-            }
-
-            if (path.StartsWith("/web/webclient/translations", StringComparison.Ordinal))
-            {
-                return Simple(request, () => Responses.PlainJson(
-                    "{\"lang\": \"en_US\", \"lang_parameters\": {\"name\": \"English (US)\", \"direction\": \"ltr\", \"date_format\": \"%m/%d/%Y\", \"time_format\": \"%H:%M:%S\", \"grouping\": \"[3,0]\", \"decimal_point\": \".\", \"thousands_sep\": \",\", \"week_start\": 7, \"code\": \"en_US\"}, \"modules\": {}, \"multi_lang\": false}",
-                    "public, max-age=31536000"));
-            }
-
-            if (path == "/web/login")
-            {
-                return post ? LoginPost(request) : Simple(request, () => LoginPage(request, error: false));
-            }
-
-            if (path == "/web/session/logout")
-            {
-                return Simple(request, () => Responses.Redirect("/web", [$"cids=; Expires={Now.AddYears(1).UtcDateTime.ToString("r", CultureInfo.InvariantCulture)}; Max-Age=0; Path=/", Responses.SessionCookie(NewSessionId(), Now)]));
-            }
-
-            if (path == "/shop" || path.StartsWith("/shop/", StringComparison.Ordinal) || path.StartsWith("/payment/", StringComparison.Ordinal))
-            {
-                return Shop(request, post);
-            }
-
-            if (path == "/")
-            {
-                return Page(request, () => Responses.Redirect("/web", AnonymousCookie(request)));
-            }
-
-            if (path is "/web" or "/odoo" || path.StartsWith("/odoo/", StringComparison.Ordinal))
-            {
-                return Page(request, () => WebClient(request));
+                if (route.Matches(request))
+                {
+                    return route.Handle(request);
+                }
             }
 
             return Simple(request, () => NotFound(request));
@@ -156,7 +83,7 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
         }
     }
 
-    private DateTimeOffset Now => time.GetUtcNow();
+    private DateTimeOffset Now => _time.GetUtcNow();
 
     private static Exchange Simple(SimRequest request, Func<SimResponse> respond) =>
         new() { Operation = OperationClassifier.Classify(request), Respond = respond };
@@ -237,12 +164,12 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
     private JsonObject SessionInfo()
     {
         var info = Captures.SessionInfo();
-        info["db"] = options.Database;
+        info["db"] = _options.Database;
         return info;
     }
 
     private bool CredentialsOk(string? db, string? login, string? password) =>
-        (db is null || db == options.Database) && login == options.Login && password == options.Password;
+        (db is null || db == _options.Database) && login == _options.Login && password == _options.Password;
 
     private Exchange Authenticate(SimRequest request)
     {
@@ -332,11 +259,11 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
             case ("common", "about"):
                 return "See http://openerp.com";
             case ("db", "list"):
-                return new JsonArray(options.Database);
+                return new JsonArray(_options.Database);
             case ("db", "server_version"):
                 return "17.0";
             case ("object", _):
-                if (!CredentialsOk(Str(args.ElementAtOrDefault(0)), options.Login, Str(args.ElementAtOrDefault(2))))
+                if (!CredentialsOk(Str(args.ElementAtOrDefault(0)), _options.Login, Str(args.ElementAtOrDefault(2))))
                 {
                     throw new UnauthorizedAccessException();
                 }
@@ -533,7 +460,7 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
         }
 
         var html = Captures.Text("webclient.html").Replace("{{csrf_token}}", CsrfToken(), StringComparison.Ordinal)
-            .Replace("\"db\": \"odoo_e2e\"", "\"db\": " + PythonJson.Serialize(options.Database), StringComparison.Ordinal);
+            .Replace("\"db\": \"odoo_e2e\"", "\"db\": " + PythonJson.Serialize(_options.Database), StringComparison.Ordinal);
         return Responses.Html(200, html, before: [new("X-Frame-Options", "DENY"), new("Set-Cookie", Responses.SessionCookie(sessionId, Now))]);
     }
 
@@ -541,9 +468,9 @@ internal sealed class OdooApp(SimulatorOptions options, TimeProvider time)
     /// Website shop and payment callbacks, enough for webshop load: pages answer a small HTML page (an anonymous visitor gets a
     /// session cookie), <c>/shop/cart/update_json</c> a JSON-RPC cart summary, provider webhooks an empty JSON body.
     /// </summary>
-    private Exchange Shop(SimRequest request, bool post)
+    private Exchange Shop(SimRequest request)
     {
-        if (post && request.Path == "/shop/cart/update_json")
+        if (request.Method == "POST" && request.Path == "/shop/cart/update_json")
         {
             return JsonRpc(request, _ => null, (_, _) => new JsonObject { ["cart_quantity"] = 1, ["quantity"] = 1, ["warning"] = "" });
         }

@@ -1,5 +1,5 @@
 using OdooLatencyProxy.Odoo.Classification;
-using OdooSimulator.Prefork;
+using OdooSimulator.Http;
 
 namespace OdooSimulator.Routing;
 

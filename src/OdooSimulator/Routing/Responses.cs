@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using OdooSimulator.Prefork;
+using OdooSimulator.Http;
 
 namespace OdooSimulator.Routing;
 

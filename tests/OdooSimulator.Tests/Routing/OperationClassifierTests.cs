@@ -1,5 +1,5 @@
 using System.Text;
-using OdooSimulator.Prefork;
+using OdooSimulator.Http;
 using OdooSimulator.Routing;
 
 namespace OdooSimulator.Tests.Routing;

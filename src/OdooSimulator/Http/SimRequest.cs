@@ -1,4 +1,4 @@
-namespace OdooSimulator.Prefork;
+namespace OdooSimulator.Http;
 
 /// <summary>One HTTP request as a worker read it off the socket, body included (or only counted when not needed).</summary>
 internal sealed class SimRequest

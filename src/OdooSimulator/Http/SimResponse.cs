@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace OdooSimulator.Prefork;
+namespace OdooSimulator.Http;
 
 /// <summary>A response as a worker writes it: HTTP/1.0, Werkzeug's Server and Date first, <c>Connection: close</c> last.</summary>
 internal sealed class SimResponse
