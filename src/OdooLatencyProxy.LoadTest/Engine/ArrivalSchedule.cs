@@ -1,8 +1,5 @@
 namespace OdooLatencyProxy.LoadTest.Engine;
 
-/// <summary>One stage of a ramping arrival rate: the rate moves linearly to <paramref name="Target"/> over <paramref name="Duration"/>.</summary>
-internal sealed record RateStage(TimeSpan Duration, double Target);
-
 /// <summary>
 /// Intended send times of an open model (constant or ramping arrival rate), computed from the rate alone and never from
 /// when earlier requests finished: that is what keeps coordinated omission out (wrk2, k6 arrival-rate executors).

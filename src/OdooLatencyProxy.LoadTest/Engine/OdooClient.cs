@@ -10,24 +10,6 @@ using OdooLatencyProxy.Odoo.Classification;
 
 namespace OdooLatencyProxy.LoadTest.Engine;
 
-/// <summary>Login failed: the run cannot measure anything meaningful.</summary>
-internal sealed class LoginException : Exception
-{
-    public LoginException()
-    {
-    }
-
-    public LoginException(string message)
-        : base(message)
-    {
-    }
-
-    public LoginException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>Sends rendered requests to Odoo (or the proxy), names them with the shared classifier, judges them with the shared outcome detector, and records them.</summary>
 internal sealed class OdooClient : IDisposable
 {
@@ -270,11 +252,4 @@ internal sealed class OdooClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
-}
-
-/// <summary>What happened to one request.</summary>
-internal sealed record RequestResult(string Operation, string Outcome, int Status, byte[]? Body)
-{
-    /// <summary>Why a capture failed, else null.</summary>
-    public string? Reason { get; init; }
 }

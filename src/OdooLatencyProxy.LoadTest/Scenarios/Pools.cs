@@ -1,11 +1,5 @@
 namespace OdooLatencyProxy.LoadTest.Scenarios;
 
-/// <summary>A step needed a record from a pool that is empty (nothing seeded or produced yet, or all used up).</summary>
-internal sealed class PoolEmptyException(string pool) : Exception($"pool '{pool}' is empty")
-{
-    public string Pool { get; } = pool;
-}
-
 /// <summary>
 /// Ids of records this run created, by pool name (e.g. <c>draft_orders</c>): seeds and steps put them, steps take (use
 /// once, e.g. confirm a draft) or pick (any, e.g. open an order). Never ids that merely happen to exist. Thread-safe.

@@ -3,36 +3,6 @@ using static OdooLatencyProxy.Odoo.Classification.OperationNames;
 
 namespace OdooLatencyProxy.Odoo.Classification;
 
-/// <summary>How a route of the catalog gets its operation name.</summary>
-public enum RouteHandling
-{
-    /// <summary>The route's operation name is final.</summary>
-    Named,
-
-    /// <summary>The path holds <c>&lt;model&gt;/&lt;method&gt;</c> (the first two <c>*</c> segments); the route's name is the fallback.</summary>
-    ModelMethodInPath,
-
-    /// <summary>Model and method are only in the JSON-RPC body (<c>params.model</c>, <c>params.method</c>).</summary>
-    BodyModelMethod,
-
-    /// <summary>External JSON-RPC: <c>params.args[3]</c> and <c>[4]</c> when <c>params.service</c> is <c>object</c> and the method <c>execute_kw</c>.</summary>
-    BodyExecuteKw,
-
-    /// <summary>XML-RPC: the 4th and 5th <c>&lt;param&gt;</c> of <c>execute_kw</c>.</summary>
-    BodyXmlRpcExecuteKw,
-
-    /// <summary>A server action: <c>params.action_id</c> in the JSON-RPC body.</summary>
-    BodyActionId,
-}
-
-/// <summary>One route of Odoo's HTTP surface: HTTP method (null for any), path pattern, operation name and how the name is found.</summary>
-/// <remarks>Patterns are segment globs: a literal segment, <c>*</c> for exactly one segment, and a trailing <c>**</c> for zero or more.
-/// A literal beats <c>*</c>, which beats <c>**</c>; a route with an HTTP method beats the same pattern without one.</remarks>
-public sealed record OdooRoute(string? HttpMethod, string Pattern, string Operation, RouteHandling Handling = RouteHandling.Named);
-
-/// <summary>A model/method pair that names a business operation, e.g. <c>sale.order</c>/<c>action_confirm</c> -&gt; <c>sale_order.confirm</c>.</summary>
-public sealed record BusinessOperation(string Model, string Method, string Operation);
-
 /// <summary>Odoo's route table and business catalog (Odoo 16-19), the one place the proxy, simulator and harness read it from.</summary>
 public static class OdooCatalog
 {

@@ -2,35 +2,6 @@ using System.Collections.Frozen;
 
 namespace OdooLatencyProxy.Odoo.Classification;
 
-/// <summary>A compiled route of the catalog.</summary>
-internal sealed record RouteEntry(string? HttpMethod, Operation Operation, RouteHandling Handling);
-
-/// <summary>Up to two captured path segments (model and method), as offsets into the path.</summary>
-internal struct PathCaptures
-{
-    public int Count;
-    public int Start0;
-    public int Length0;
-    public int Start1;
-    public int Length1;
-
-    public void Add(int start, int length)
-    {
-        if (Count == 0)
-        {
-            Start0 = start;
-            Length0 = length;
-        }
-        else if (Count == 1)
-        {
-            Start1 = start;
-            Length1 = length;
-        }
-
-        Count++;
-    }
-}
-
 /// <summary>The catalog's routes as a segment trie: one dictionary probe per path segment, no allocation per match.</summary>
 internal sealed class RouteTable
 {

@@ -203,11 +203,3 @@ internal sealed class GeventServer : IAsyncDisposable
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
     }
 }
-
-/// <summary>A host lifetime that leaves signals to whoever owns the process.</summary>
-internal sealed class EmbeddedLifetime : IHostLifetime
-{
-    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

@@ -3,52 +3,6 @@ using System.Text;
 
 namespace OdooSimulator.Prefork;
 
-/// <summary>The client went away (EOF or reset) before the request was complete.</summary>
-internal sealed class ClientGoneException : Exception
-{
-    public ClientGoneException()
-    {
-    }
-
-    public ClientGoneException(string message)
-        : base(message)
-    {
-    }
-
-    public ClientGoneException(string message, Exception inner)
-        : base(message, inner)
-    {
-    }
-}
-
-/// <summary>The request cannot be parsed; the worker answers with the status and message, like Python's send_error.</summary>
-internal sealed class BadRequestException : Exception
-{
-    public BadRequestException()
-        : this(400, "Bad Request")
-    {
-    }
-
-    public BadRequestException(string message)
-        : this(400, message)
-    {
-    }
-
-    public BadRequestException(string message, Exception inner)
-        : base(message, inner)
-    {
-        Status = 400;
-    }
-
-    public BadRequestException(int status, string message)
-        : base(message)
-    {
-        Status = status;
-    }
-
-    public int Status { get; }
-}
-
 /// <summary>
 /// Blocking, buffered reads from one client socket. Workers are dedicated threads, as Odoo's prefork
 /// workers are processes, so the socket's own receive timeout is Odoo's <c>client.settimeout(2)</c>.
