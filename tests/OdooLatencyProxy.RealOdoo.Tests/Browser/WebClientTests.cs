@@ -19,7 +19,7 @@ public sealed class WebClientTests(ITestOutputHelper output)
     public async Task QuotationConfirmedAndInvoiced_InTheWebClient_IsDoneInOdoo_AndRecordedAsItsBusinessOperations()
     {
         var odoo = RealOdooServer.Require();
-        var recorded = new RecordedRequests();
+        var recorded = new ProxyRecords();
         await using var proxy = await StartProxyAsync(odoo, recorded);
         await using var browser = await OdooBrowser.LaunchAsync(proxy.PublicUri);
         var page = browser.Page;
@@ -96,7 +96,7 @@ public sealed class WebClientTests(ITestOutputHelper output)
     public async Task BusWebsocket_ThroughTheProxy_ReachesTheGeventPort_AndDeliversAChatMessage()
     {
         var odoo = RealOdooServer.Require();
-        var recorded = new RecordedRequests();
+        var recorded = new ProxyRecords();
         await using var proxy = await StartProxyAsync(odoo, recorded);
         await using var browser = await OdooBrowser.LaunchAsync(proxy.PublicUri);
         var page = browser.Page;
@@ -162,9 +162,9 @@ public sealed class WebClientTests(ITestOutputHelper output)
         AssertUpgradedByGevent(Websockets(recorded.Finished)[1], odoo, "ok", "client_abort");
     }
 
-    private static List<RecordedRequest> Websockets(IEnumerable<RecordedRequest> requests) => [.. requests.Where(r => r.Path == "/websocket")];
+    private static List<ProxyRecord> Websockets(IEnumerable<ProxyRecord> requests) => [.. requests.Where(r => r.Path == "/websocket")];
 
-    private void AssertUpgradedByGevent(RecordedRequest websocket, RealOdooServer odoo, params string[] outcomes)
+    private void AssertUpgradedByGevent(ProxyRecord websocket, RealOdooServer odoo, params string[] outcomes)
     {
         output.WriteLine(websocket.ToString());
         Assert.Equal(101, websocket.Status);
@@ -174,8 +174,8 @@ public sealed class WebClientTests(ITestOutputHelper output)
         Assert.Contains(websocket.Outcome, outcomes);
     }
 
-    private static Task<ProxyHost> StartProxyAsync(RealOdooServer odoo, RecordedRequests recorded) =>
-        ProxyInFront.StartAsync(odoo, services: s => s.AddSingleton<IRequestRecorder>(recorded));
+    private static Task<ProxyHost> StartProxyAsync(RealOdooServer odoo, ProxyRecords recorded) =>
+        ProxyInFront.StartAsync(odoo, services: recorded.AddTo);
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 

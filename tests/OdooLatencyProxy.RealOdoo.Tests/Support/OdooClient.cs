@@ -8,8 +8,8 @@ namespace OdooLatencyProxy.RealOdoo.Tests.Support;
 /// <summary>
 /// Talks to Odoo as the web client and integrations do (JSON-RPC with a session cookie, <c>/jsonrpc</c>, XML-RPC).
 /// Every request carries a unique <c>?t=</c> tag, which Odoo's access line repeats and the proxy's records keep,
-/// so each request can be found on both sides. (<see cref="OdooSession"/> is the lighter helper for tests that only
-/// need a logged-in session; this one also speaks <c>/jsonrpc</c> and XML-RPC and keeps Odoo's error answers.)
+/// so each request can be found on both sides. It keeps Odoo's error answers; <see cref="OdooSession"/> is the view of
+/// it for tests that want a result or an exception.
 /// </summary>
 public sealed class OdooClient(HttpClient http, RealOdooServer odoo)
 {
@@ -34,20 +34,33 @@ public sealed class OdooClient(HttpClient http, RealOdooServer odoo)
     /// <summary>A plain GET (e.g. <c>/web/session/logout</c>, which answers 303 and rotates the session); returns the status.</summary>
     public async Task<int> GetAsync(string path)
     {
-        var tag = NextTag();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?t={tag}");
-        if (SessionId is not null) request.Headers.Add("Cookie", $"session_id={SessionId}");
-        using var response = await http.SendAsync(request);
+        using var response = await GetResponseAsync(path);
         await response.Content.ReadAsByteArrayAsync();
-        KeepSession(response);
-        Sent.Add(new SentRequest(tag, path, (int)response.StatusCode, null));
         return (int)response.StatusCode;
     }
 
+    /// <summary>A GET with the session cookie; the caller reads and disposes the response.</summary>
+    public async Task<HttpResponseMessage> GetResponseAsync(string path)
+    {
+        var tag = NextTag();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?t={tag}");
+        if (SessionId is not null) request.Headers.Add("Cookie", $"session_id={SessionId}");
+        var response = await http.SendAsync(request);
+        KeepSession(response);
+        Sent.Add(new SentRequest(tag, path, (int)response.StatusCode, null));
+        return response;
+    }
+
     /// <summary><c>/web/dataset/call_kw/model/method</c>; returns <c>result</c> (or the error answer as a whole).</summary>
-    public async Task<JsonElement> CallKwAsync(string model, string method, JsonArray args, JsonObject? kwargs = null) =>
-        Result((await PostJsonAsync($"/web/dataset/call_kw/{model}/{method}",
-            new JsonObject { ["model"] = model, ["method"] = method, ["args"] = args, ["kwargs"] = kwargs ?? [] })).Answer);
+    public async Task<JsonElement> CallKwAsync(string model, string method, JsonArray args, JsonObject? kwargs = null)
+    {
+        var (path, parameters) = CallKw(model, method, args, kwargs);
+        return Result((await PostJsonAsync(path, parameters)).Answer);
+    }
+
+    /// <summary>The path and <c>params</c> of a <c>call_kw</c> as Odoo 17's web client sends it.</summary>
+    public static (string Path, JsonObject Parameters) CallKw(string model, string method, JsonArray args, JsonObject? kwargs = null) =>
+        ($"/web/dataset/call_kw/{model}/{method}", new JsonObject { ["model"] = model, ["method"] = method, ["args"] = args, ["kwargs"] = kwargs ?? [] });
 
     /// <summary><c>/web/dataset/call_button</c> as Odoo 17's web client sends it (model and method in the body only).</summary>
     public async Task<JsonElement> CallButtonAsync(string model, string method, JsonArray args, JsonObject? context = null) =>
@@ -110,19 +123,4 @@ public sealed class OdooClient(HttpClient http, RealOdooServer odoo)
     private string NextTag() => $"{Environment.ProcessId:x}-{Guid.NewGuid():N}"[..20] + $"-{Interlocked.Increment(ref _next)}";
 
     private static JsonElement Result(JsonElement answer) => answer.TryGetProperty("result", out var result) ? result : answer;
-}
-
-/// <summary>A request as the client sent it and what came back (the JSON answer for JSON-RPC).</summary>
-public sealed record SentRequest(string Tag, string Path, int Status, JsonElement? Answer)
-{
-    /// <summary>Odoo's XML answer to an XML-RPC call.</summary>
-    public string? XmlAnswer { get; init; }
-
-    /// <summary>True when Odoo answered an XML-RPC call with a <c>&lt;fault&gt;</c>.</summary>
-    public bool IsXmlFault => XmlAnswer?.Contains("<fault>", StringComparison.Ordinal) == true;
-
-    /// <summary>The last part of <c>error.data.name</c> when Odoo answered a JSON-RPC error.</summary>
-    public string? ErrorClass => Answer is { } answer && answer.TryGetProperty("error", out var error)
-        ? error.GetProperty("data").GetProperty("name").GetString()!.Split('.')[^1]
-        : null;
 }

@@ -5,25 +5,33 @@ using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Support;
 
-/// <summary>What the proxy recorded for one request: its operation, outcome, queue wait and time at Odoo.</summary>
-public sealed record ProxyRecord(string Tag, string Path, string Operation, string Outcome, string? Error, TimeSpan QueueWait, TimeSpan? AtOdoo);
-
-/// <summary>A recorder registered in the proxy's services: keeps every finished request by its <c>?t=</c> tag.</summary>
+/// <summary>
+/// A recorder registered in the proxy's services: keeps the requests the proxy saw start, those it finished, and each
+/// finished one by its <c>?t=</c> tag.
+/// </summary>
 public sealed class ProxyRecords : IRequestRecorder
 {
+    private readonly ConcurrentQueue<ProxyRecord> _started = new();
+    private readonly ConcurrentQueue<ProxyRecord> _finished = new();
     private readonly ConcurrentDictionary<string, ProxyRecord> _byTag = new();
+
+    /// <summary>Requests as they arrived (operation named from the route only; no outcome yet).</summary>
+    public IReadOnlyList<ProxyRecord> Started => [.. _started];
+
+    /// <summary>Requests once finished, in the order they finished (a websocket finishes when it closes).</summary>
+    public IReadOnlyList<ProxyRecord> Finished => [.. _finished];
 
     /// <summary>Registers this recorder in the proxy's services (<c>ProxyInFront.StartAsync(..., services: records.AddTo)</c>).</summary>
     public void AddTo(IServiceCollection services) => services.AddSingleton<IRequestRecorder>(this);
 
+    void IRequestRecorder.Started(HttpContext context, RequestRecord record) => _started.Enqueue(ProxyRecord.From(context, record, finished: false));
+
+    /// <inheritdoc />
     public void Record(HttpContext context, RequestRecord record)
     {
-        var tag = context.Request.Query["t"].ToString();
-        var atOdoo = record.UpstreamStartedAt != 0 && record.UpstreamFinishedAt != 0
-            ? TimeProvider.System.GetElapsedTime(record.UpstreamStartedAt, record.UpstreamFinishedAt)
-            : (TimeSpan?)null;
-        _byTag[tag] = new ProxyRecord(tag, context.Request.Path.Value ?? "", record.Operation.Name, record.Outcome.OutcomeName,
-            record.Outcome.ErrorName, record.QueueWait, atOdoo);
+        var finished = ProxyRecord.From(context, record, finished: true);
+        _finished.Enqueue(finished);
+        _byTag[finished.Tag] = finished;
     }
 
     /// <summary>The record of the request tagged <paramref name="tag"/>, waiting for it (the proxy records after the response).</summary>
