@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace OdooLatencyProxy.Odoo;
 
 /// <summary>How Odoo's clients shape requests (web client JSON-RPC, external JSON-RPC, XML-RPC): one place for the harness and whoever builds them.</summary>
-/// <remarks>Shapes follow design/odoo.md and the Odoo 17 captures: the web client's envelope, <c>call_kw</c> with model and
+/// <remarks>Shapes follow Odoo 16-19's controllers and the Odoo 17 captures: the web client's envelope, <c>call_kw</c> with model and
 /// method in the URL, <c>call_button</c> in the body on 16/17 and in the URL from 18 on, <c>execute_kw</c> argument order.</remarks>
 public static class OdooRequests
 {

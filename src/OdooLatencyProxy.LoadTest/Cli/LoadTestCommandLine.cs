@@ -49,7 +49,7 @@ internal static class LoadTestCommandLine
         var parameters = new Option<string[]>("--param") { Description = "override a scenario parameter, repeatable: order_id=42, job_ms=1500", AllowMultipleArgumentsPerToken = false };
         var seed = new Option<int>("--seed") { Description = "seed of step and parameter picks", DefaultValueFactory = _ => 1 };
         var classification = new Option<string?>("--classification") { Description = "the proxy's settings file: its Classification rules name operations here too" };
-        var fromCapture = new Option<string?>("--from-capture") { Description = "replay a JSONL capture (shared/odoo-traffic format) instead of a scenario file" };
+        var fromCapture = new Option<string?>("--from-capture") { Description = "replay a JSONL capture (format in docs/loadtest.md) instead of a scenario file" };
         var tolerance = new Option<string>("--agreement") { Description = "cross-check overhead allowance: ABSOLUTE+RELATIVE%", DefaultValueFactory = _ => "5ms+10%" };
         var requireAgreement = new Option<bool>("--require-agreement") { Description = "exit 98 unless the cross-check agrees" };
         var workers = new Option<int>("--sim-workers") { Description = "built-in simulator: prefork workers", DefaultValueFactory = _ => 4 };
@@ -173,7 +173,7 @@ internal static class LoadTestCommandLine
 
     private static Command ReplayCommand()
     {
-        var capture = new Argument<string>("capture") { Description = "JSONL capture (shared/odoo-traffic format)" };
+        var capture = new Argument<string>("capture") { Description = "JSONL capture (format in docs/loadtest.md)" };
         var output = new Option<string?>("--out") { Description = "scenario file to write (default: CAPTURE.scenario.json)" };
         var name = new Option<string?>("--name") { Description = "scenario name" };
         var command = new Command("replay", "Turn a JSONL capture into a scenario file (identical requests weighted by occurrence, the capture's rate).") { capture, output, name };

@@ -8,7 +8,7 @@ using OdooLatencyProxy.Odoo.Classification;
 namespace OdooLatencyProxy.LoadTest.Replay;
 
 /// <summary>
-/// Turns a JSONL capture (the <c>shared/odoo-traffic</c> format: one exchange per line with <c>request.method</c>, <c>path</c>,
+/// Turns a JSONL capture (the format in docs/loadtest.md: one exchange per line with <c>request.method</c>, <c>path</c>,
 /// <c>query</c>, <c>headers</c>, <c>body</c>) into a scenario: identical requests become one step weighted by how often they
 /// occurred, the arrival rate is the capture's, and the scenario's own login replaces the captured one.
 /// </summary>

@@ -4,7 +4,7 @@ namespace OdooLatencyProxy.Odoo.Tests.Classification;
 
 public sealed class OdooCatalogTests
 {
-    // design/metrics.md: the built-in catalog covers at least these names.
+    // The operation names docs/classification.md promises: the built-in catalog covers at least these.
     private static readonly string[] ContractNames =
     [
         "sale_order.confirm", "invoice.create", "invoice.post", "payment.register", "picking.validate", "purchase_order.confirm",
