@@ -6,6 +6,7 @@ using OdooLatencyProxy.Classification;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.Odoo.Metrics;
 using OdooLatencyProxy.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -36,7 +37,7 @@ public class RecordingBenchmarks
         var windows = new LatencyWindows(TimeProvider.System, TimeSpan.FromSeconds(5));
         var meter = new OdooMeter(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new RequestNaming(classifier), pools, windows,
             new WorkerSaturation(TimeProvider.System, new TelemetryOptions()));
-        _meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(OdooMeter.MeterName).AddPrometheusExporter().Build();
+        _meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(ProjectMeter.Name).AddPrometheusExporter().Build();
         _recorder = new TelemetryRecorder(meter, windows, new InFlightRegistry(TimeProvider.System, new ForwardedHeaders(options)), TimeProvider.System);
         _context = new DefaultHttpContext();
         _context.Response.StatusCode = 200;

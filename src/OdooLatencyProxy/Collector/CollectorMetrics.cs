@@ -1,25 +1,17 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using OdooLatencyProxy.Odoo.Metrics;
 
 namespace OdooLatencyProxy.Collector;
 
 /// <summary>Owns every instrument of the database collector on the <c>OdooLatencyProxy</c> meter.</summary>
 /// <remarks>
-/// Names follow docs/metrics.md and the OpenTelemetry conventions (dotted, UCUM units);
-/// docs/metrics.md lists the Prometheus names they become. Counters and histograms wherever a rate or
-/// percentile is derived; observable gauges report the latest snapshot a probe stored here.
+/// The instruments are declared in <see cref="CollectorInstruments"/>; docs/metrics.md lists the Prometheus names the
+/// exporter makes of them. Counters and histograms wherever a rate or percentile is derived; observable gauges report
+/// the latest snapshot a probe stored here.
 /// </remarks>
 internal sealed class CollectorMetrics
 {
-    /// <summary>The project's one meter name.</summary>
-    public const string MeterName = Telemetry.OdooMeter.MeterName;
-
-    // Queue wait and job run times span milliseconds to hours.
-    private static readonly double[] JobBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
-
-    // A quotation is confirmed seconds to days after it was created.
-    private static readonly double[] ConfirmationBuckets = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200, 604800];
-
     private readonly Counter<long> _jobsFinished;
     private readonly Counter<long> _jobRetries;
     private readonly Histogram<double> _jobExecution;
@@ -48,73 +40,42 @@ internal sealed class CollectorMetrics
     private Measurement<double>[] _longestQuery = [];
     private Measurement<int>[] _probeUp = [];
 
-    /// <summary>Creates the instruments on the factory's <c>OdooLatencyProxy</c> meter (shared with Telemetry/OdooMeter.cs).</summary>
+    /// <summary>Creates the instruments on the factory's <c>OdooLatencyProxy</c> meter (the request path's too, given the same factory).</summary>
     public CollectorMetrics(IMeterFactory meterFactory)
     {
-        // The same Meter instance as the request path's (Telemetry/OdooMeter.cs) when given the same factory.
-        var meter = Telemetry.OdooMeter.CreateMeter(meterFactory);
+        var meter = ProjectMeter.Create(meterFactory);
 
-        _jobsFinished = meter.CreateCounter<long>("odoo.queue_job.finished", "{job}",
-            "queue_job jobs that reached done or failed, counted once each (a requeued job that fails again counts again).");
-        _jobRetries = meter.CreateCounter<long>("odoo.queue_job.retries", "{retry}",
-            "Attempts beyond the first made by the jobs counted in odoo.queue_job.finished.");
-        _jobExecution = meter.CreateHistogram("odoo.queue_job.execution.duration", "s",
-            "Processing time (exec_time) of queue_job jobs that finished done.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = JobBuckets });
-        _jobWait = meter.CreateHistogram("odoo.queue_job.wait.duration", "s",
-            "Time from enqueue to start (date_started - date_enqueued) of the last attempt of finished jobs.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = JobBuckets });
-        meter.CreateObservableGauge("odoo.queue_job.jobs", () => _jobStates, "{job}",
-            "queue_job jobs currently in each unfinished state (and failed).");
-        meter.CreateObservableGauge("odoo.queue_job.oldest_pending.age", () => _oldestPending, "s",
-            "Age of the oldest job waiting to run (pending or enqueued, eta reached).");
+        _jobsFinished = CollectorInstruments.JobsFinished.CreateCounter<long>(meter);
+        _jobRetries = CollectorInstruments.JobRetries.CreateCounter<long>(meter);
+        _jobExecution = CollectorInstruments.JobExecution.CreateHistogram(meter);
+        _jobWait = CollectorInstruments.JobWait.CreateHistogram(meter);
+        CollectorInstruments.JobStates.CreateObservableGauge(meter, () => _jobStates);
+        CollectorInstruments.OldestPending.CreateObservableGauge(meter, () => _oldestPending);
 
-        meter.CreateObservableGauge("odoo.cron.interval", () => _cronInterval, "s",
-            "Expected interval between runs of an active cron (months count as 30 days).");
-        meter.CreateObservableGauge("odoo.cron.last_run.timestamp", () => _cronLastRun, "s",
-            "Unix time of the cron's last run (lastcall), successful or not.");
-        meter.CreateObservableGauge("odoo.cron.last_success.timestamp", () => _cronLastSuccess, "s",
-            "Unix time of the cron's last known successful run (18/19 from failure_count, 16/17 only from the log).");
-        meter.CreateObservableGauge("odoo.cron.next_call.timestamp", () => _cronNextCall, "s",
-            "Unix time the cron is due next (nextcall).");
-        meter.CreateObservableGauge("odoo.cron.watched_since.timestamp", () => _cronWatchedSince, "s",
-            "Unix time since which the collector sees the cron's successes (18/19, or 16/17 with the log): how long a cron without any known success has gone without one, at least.");
-        meter.CreateObservableGauge("odoo.cron.consecutive_failures", () => _cronConsecutiveFailures, "{failure}",
-            "Consecutive failed runs of the cron (18/19 failure_count).");
-        _cronFailures = meter.CreateCounter<long>("odoo.cron.failures", "{failure}",
-            "Failed cron runs (18/19 from failure_count increments, 16/17 from the Odoo log).");
+        CollectorInstruments.CronInterval.CreateObservableGauge(meter, () => _cronInterval);
+        CollectorInstruments.CronLastRun.CreateObservableGauge(meter, () => _cronLastRun);
+        CollectorInstruments.CronLastSuccess.CreateObservableGauge(meter, () => _cronLastSuccess);
+        CollectorInstruments.CronNextCall.CreateObservableGauge(meter, () => _cronNextCall);
+        CollectorInstruments.CronWatchedSince.CreateObservableGauge(meter, () => _cronWatchedSince);
+        CollectorInstruments.CronConsecutiveFailures.CreateObservableGauge(meter, () => _cronConsecutiveFailures);
+        _cronFailures = CollectorInstruments.CronFailures.CreateCounter<long>(meter);
 
-        _confirmation = meter.CreateHistogram("odoo.sale_order.confirmation.duration", "s",
-            "Time from creation to confirmation of sale orders confirmed since the previous poll.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConfirmationBuckets });
+        _confirmation = CollectorInstruments.OrderConfirmation.CreateHistogram(meter);
 
-        _integrationOperations = meter.CreateCounter<long>("odoo.integration.operations", "{operation}",
-            "Finished integration operations by integration and outcome (ok, failed, cancelled).");
-        meter.CreateObservableGauge("odoo.integration.payment.open_transactions", () => _paymentsOpen, "{transaction}",
-            "payment_transaction rows not yet final (draft, pending, authorized) by provider and state.");
+        _integrationOperations = CollectorInstruments.IntegrationOperations.CreateCounter<long>(meter);
+        CollectorInstruments.OpenPayments.CreateObservableGauge(meter, () => _paymentsOpen);
 
-        meter.CreateObservableGauge("odoo.db.connections", () => _connections, "{connection}",
-            "Connections to Odoo's database by state and client kind (odoo or other).");
-        meter.CreateObservableGauge("odoo.db.connections.max", () => _maxConnections, "{connection}",
-            "The PostgreSQL server's max_connections.");
-        meter.CreateObservableGauge("odoo.db.statement.top.total_time", () => _topTotalTime, "s",
-            "Total execution time during the last interval of the top statements by that time.");
-        meter.CreateObservableGauge("odoo.db.statement.top.calls", () => _topCalls, "{call}",
-            "Calls during the last interval of the top statements.");
-        meter.CreateObservableGauge("odoo.db.statement.top.mean_time", () => _topMeanTime, "s",
-            "Mean execution time during the last interval of the top statements.");
-        _slowStatements = meter.CreateCounter<long>("odoo.db.statement.slow", "{call}",
-            "Calls of statements whose mean time over a polling interval reached the slow threshold (pg_stat_statements deltas).");
-        meter.CreateObservableGauge("odoo.db.transaction.oldest.age", () => _oldestTransaction, "s",
-            "Age of the oldest open transaction in Odoo's database.");
-        meter.CreateObservableGauge("odoo.db.query.longest.age", () => _longestQuery, "s",
-            "Age of the longest-running active query in Odoo's database.");
+        CollectorInstruments.Connections.CreateObservableGauge(meter, () => _connections);
+        CollectorInstruments.MaxConnections.CreateObservableGauge(meter, () => _maxConnections);
+        CollectorInstruments.TopTotalTime.CreateObservableGauge(meter, () => _topTotalTime);
+        CollectorInstruments.TopCalls.CreateObservableGauge(meter, () => _topCalls);
+        CollectorInstruments.TopMeanTime.CreateObservableGauge(meter, () => _topMeanTime);
+        _slowStatements = CollectorInstruments.SlowStatements.CreateCounter<long>(meter);
+        CollectorInstruments.OldestTransaction.CreateObservableGauge(meter, () => _oldestTransaction);
+        CollectorInstruments.LongestQuery.CreateObservableGauge(meter, () => _longestQuery);
 
-        _errors = meter.CreateCounter<long>("odoo.collector.errors", "{error}",
-            "Failed polls of a collector probe.");
-        // No unit: with "1" the Prometheus exporter would append _ratio.
-        meter.CreateObservableGauge("odoo.collector.probe.up", () => _probeUp, unit: null,
-            "1 when the probe's last poll succeeded, 0 when it failed; absent while skipped.");
+        _errors = CollectorInstruments.Errors.CreateCounter<long>(meter);
+        CollectorInstruments.ProbeUp.CreateObservableGauge(meter, () => _probeUp);
     }
 
     /// <summary>Counts a queue job that finished in <paramref name="state"/> (done or failed).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -6,6 +5,7 @@ using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Classification;
 using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.Odoo.Metrics;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Status;
@@ -157,11 +157,9 @@ public sealed class ProxyHost : IAsyncDisposable
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapStatusApi(proxyServices);
         app.MapHealthApi(proxyServices);
-        DestinationHealthMetrics.Register(proxyServices.GetRequiredService<OdooMeter>().Meter, proxyServices.GetRequiredService<IProxyStateLookup>());
+        DestinationHealthMetrics.Register(proxyServices.GetRequiredService<OdooMeter>(), proxyServices.GetRequiredService<IProxyStateLookup>());
         return app;
     }
-
-    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private static TelemetryOptions LoadTelemetryOptions(IConfiguration? configuration)
     {
@@ -212,8 +210,8 @@ public sealed class ProxyHost : IAsyncDisposable
             .ConfigureResource(resource => resource.AddService("odoo-latency-proxy", serviceVersion: meter.Version))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(OdooMeter.MeterName)
-                    .AddView(instrument => instrument.Meter.Name == OdooMeter.MeterName && !ReferenceEquals(instrument.Meter, meter)
+                metrics.AddMeter(ProjectMeter.Name)
+                    .AddView(instrument => instrument.Meter.Name == ProjectMeter.Name && !ReferenceEquals(instrument.Meter, meter)
                         ? MetricStreamConfiguration.Drop
                         : null)
                     .AddRuntimeInstrumentation()

@@ -1,6 +1,5 @@
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Forwarding;
-using OdooLatencyProxy.Hosting;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
 
@@ -22,8 +21,8 @@ internal static class HealthEndpoints
                 && cluster.Destinations.Values.Any(d => d.Health.Active != DestinationHealth.Unhealthy && d.Health.Passive != DestinationHealth.Unhealthy);
             return ready ? Results.Text("ready\n") : Results.Text("no healthy Odoo destination\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/api/workers", () => Results.Json(pools.Snapshot(), ProxyHost.JsonOptions));
-        app.MapGet("/api/destinations", () => Results.Json(state.GetClusters().Select(c => new
+        app.MapGet("/api/workers", () => StatusJson.Result(pools.Snapshot()));
+        app.MapGet("/api/destinations", () => StatusJson.Result(state.GetClusters().Select(c => new
         {
             cluster = c.ClusterId,
             destinations = c.Destinations.Values.Select(d => new
@@ -32,6 +31,6 @@ internal static class HealthEndpoints
                 active = d.Health.Active.ToString(),
                 passive = d.Health.Passive.ToString(),
             }),
-        }), ProxyHost.JsonOptions));
+        })));
     }
 }

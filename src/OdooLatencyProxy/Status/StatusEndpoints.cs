@@ -1,7 +1,6 @@
 using System.Reflection;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Classification;
-using OdooLatencyProxy.Hosting;
 using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.Status;
@@ -29,16 +28,15 @@ internal static class StatusEndpoints
         app.MapGet("/api/operations", () => Json(Operations(latency.Snapshot(), naming)));
         app.MapGet("/api/saturation", () => Json(Saturation(saturation, time, withHistory: false)));
         app.MapGet("/api/inflight", () => Json(new { generatedAt = time.GetUtcNow(), requests = inFlight.Snapshot() }));
-        app.MapGet("/api/metrics/catalog", () => Json(MetricCatalog.All.Select(m => new
+        var catalog = new MetricCatalog(meter.Instruments);
+        app.MapGet("/api/metrics/catalog", () => Json(catalog.All.Select(m => new
         {
             name = m.Name,
             kind = m.Kind.ToString().ToLowerInvariant(),
             unit = m.Unit,
             source = m.Source,
             attributes = m.Attributes,
-            prometheusName = m.PrometheusName,
-            prometheusSeries = m.PrometheusSeries,
-            prometheusLabels = m.PrometheusLabels,
+            buckets = m.Buckets,
             description = m.Description,
         })));
         app.MapGet("/api/status", () =>
@@ -89,7 +87,7 @@ internal static class StatusEndpoints
         }),
     };
 
-    private static IResult Json(object value) => Results.Json(value, ProxyHost.JsonOptions);
+    private static IResult Json(object value) => StatusJson.Result(value);
 
     private static string LoadPage()
     {

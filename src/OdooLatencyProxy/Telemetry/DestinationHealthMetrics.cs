@@ -12,9 +12,8 @@ namespace OdooLatencyProxy.Telemetry;
 internal static class DestinationHealthMetrics
 {
     /// <summary>Creates the gauge on the project's meter, read from YARP's live state at each collection.</summary>
-    public static void Register(Meter meter, IProxyStateLookup state) =>
-        meter.CreateObservableGauge("odoo.destination.healthy", () => Measure(state), unit: null,
-            "1 while the Odoo destination is in rotation, 0 while YARP's active or passive health check marks it unhealthy.");
+    public static void Register(OdooMeter meter, IProxyStateLookup state) =>
+        meter.Instruments.DestinationHealthy.CreateObservableGauge(meter.Meter, () => Measure(state));
 
     private static IEnumerable<Measurement<int>> Measure(IProxyStateLookup state)
     {

@@ -2,29 +2,22 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.Odoo.Metrics;
 
 namespace OdooLatencyProxy.Telemetry;
 
 /// <summary>
-/// Owns the project's one <see cref="Meter"/> (<c>OdooLatencyProxy</c>) and every request-path instrument
-/// (Npgsql's MetricsReporter habit). Names, units and attributes are the contract in docs/metrics.md,
-/// following the OpenTelemetry HTTP semantic conventions (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/)
-/// where they apply; docs/metrics.md and <see cref="MetricCatalog"/> list them.
+/// Owns the request path's instruments on the project's one <see cref="Meter"/> (<c>OdooLatencyProxy</c>), Npgsql's
+/// MetricsReporter habit. They are declared in <see cref="ProxyInstruments"/>; docs/metrics.md is their contract.
 /// </summary>
 /// <remarks>
-/// The collector's instruments (Collector/CollectorMetrics.cs) live on the same meter: both call <see cref="CreateMeter"/>
+/// The collector's instruments (Collector/CollectorMetrics.cs) live on the same meter: both call <see cref="ProjectMeter.Create"/>
 /// on the same <see cref="IMeterFactory"/> (the admin host is given the public host's factory), and the factory hands
 /// back the one cached Meter for the same name and version. Exporters select that Meter instance, so two proxies in one
 /// process (tests) never see each other's series.
 /// </remarks>
 internal sealed class OdooMeter
 {
-    /// <summary>The project's one meter name.</summary>
-    public const string MeterName = "OdooLatencyProxy";
-
-    /// <summary>The contract's bucket boundaries (s), before the configured thresholds are added.</summary>
-    public static readonly double[] ContractBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300];
-
     // Boxed once: an int attribute value would otherwise box on every request.
     private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(i => (object)i)];
 
@@ -35,50 +28,26 @@ internal sealed class OdooMeter
 
     public OdooMeter(IMeterFactory meterFactory, Classification.RequestNaming naming, WorkerPools pools, LatencyWindows latency, WorkerSaturation saturation)
     {
-        Meter = CreateMeter(meterFactory);
-        Buckets = WithThresholds(naming.Classifier.ThresholdsSeconds);
-        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets };
+        Meter = ProjectMeter.Create(meterFactory);
+        Instruments = new ProxyInstruments(saturation.Threshold, ProxyInstruments.WithThresholds(naming.Classifier.ThresholdsSeconds));
 
-        _duration = Meter.CreateHistogram("odoo.request.duration", "s",
-            "Time from the request's arrival at the proxy to the end of its response (queue, Odoo, transfer), per operation, outcome and status; realtime excluded.",
-            advice: advice);
-        _queueDuration = Meter.CreateHistogram("odoo.request.queue.duration", "s",
-            "Time a request waited in the proxy's queue for an Odoo worker (0 when one was free), rejected requests included.",
-            advice: advice);
-        _rejected = Meter.CreateCounter<long>("odoo.requests.rejected", "{request}",
-            "Requests refused by the worker queue with 503: queue_full or queue_timeout.");
-
-        Meter.CreateObservableGauge("odoo.request.latency", () => LatencyMeasurements(latency), "s",
-            "Exact latency quantiles (HdrHistogram, 3 significant digits) per operation over sliding windows; per instance, not aggregatable.");
-        Meter.CreateObservableGauge("odoo.workers.busy", () => PoolMeasurements(pools, busy: true), "{worker}",
-            "Odoo workers of the destination holding a proxied request now.");
-        Meter.CreateObservableGauge("odoo.workers.limit", () => PoolMeasurements(pools, busy: false), "{worker}",
-            "Odoo workers of the destination (the admission limit; 0 = not limited).");
-        Meter.CreateObservableGauge("odoo.workers.queued", () => QueueMeasurements(pools), "{request}",
-            "Requests waiting in the pool's queue for a worker; the queue is per pool, so odoo.destination carries the pool name.");
-        Meter.CreateObservableGauge("odoo.workers.saturation", () => SaturationMeasurements(saturation), "1",
-            "Share of the window the destination spent at or above 90 % worker occupancy, from every busy-count change.");
-        Meter.CreateObservableCounter("odoo.workers.saturated_time", () => SaturatedTimeMeasurements(saturation), "s",
-            "Total time the destination spent at or above 90 % worker occupancy (rate() gives the share over any window).");
-        Meter.CreateObservableGauge("odoo.realtime.connections", () => Volatile.Read(ref _realtimeConnections), "{connection}",
-            "Websocket and long-polling requests open now (never in odoo.request.duration).");
+        _duration = Instruments.RequestDuration.CreateHistogram(Meter);
+        _queueDuration = Instruments.QueueDuration.CreateHistogram(Meter);
+        _rejected = Instruments.Rejected.CreateCounter<long>(Meter);
+        Instruments.Latency.CreateObservableGauge(Meter, () => LatencyMeasurements(latency));
+        Instruments.WorkersBusy.CreateObservableGauge(Meter, () => PoolMeasurements(pools, busy: true));
+        Instruments.WorkersLimit.CreateObservableGauge(Meter, () => PoolMeasurements(pools, busy: false));
+        Instruments.WorkersQueued.CreateObservableGauge(Meter, () => QueueMeasurements(pools));
+        Instruments.Saturation.CreateObservableGauge(Meter, () => SaturationMeasurements(saturation));
+        Instruments.SaturatedTime.CreateObservableCounter(Meter, () => SaturatedTimeMeasurements(saturation));
+        Instruments.RealtimeConnections.CreateObservableGauge(Meter, () => Volatile.Read(ref _realtimeConnections));
     }
 
     /// <summary>The project's meter, shared with the collector.</summary>
     public Meter Meter { get; }
 
-    /// <summary>Bucket boundaries of both request histograms: the contract's plus every configured threshold.</summary>
-    public IReadOnlyList<double> Buckets { get; }
-
-    /// <summary>The meter every project instrument is created on; the same instance for the same factory.</summary>
-    public static Meter CreateMeter(IMeterFactory meterFactory) => meterFactory.Create(new MeterOptions(MeterName)
-    {
-        Version = typeof(OdooMeter).Assembly.GetName().Version?.ToString(),
-    });
-
-    /// <summary>The contract's boundaries merged with <paramref name="thresholds"/>, sorted and distinct.</summary>
-    public static double[] WithThresholds(IEnumerable<double> thresholds) =>
-        [.. ContractBuckets.Concat(thresholds.Where(t => t > 0 && double.IsFinite(t))).Distinct().Order()];
+    /// <summary>The request path's instruments as configured (thresholds in buckets and descriptions).</summary>
+    public ProxyInstruments Instruments { get; }
 
     /// <summary>Records one finished (non-realtime) request. Allocation-free.</summary>
     public void RequestFinished(RequestRecord record, int statusCode, double seconds)

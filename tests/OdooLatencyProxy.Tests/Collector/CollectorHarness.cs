@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using OdooLatencyProxy.Collector;
+using OdooLatencyProxy.Odoo.Metrics;
 
 namespace OdooLatencyProxy.Tests.Collector;
 
@@ -62,7 +63,7 @@ public sealed class CollectorHarness : IAsyncDisposable
     public MetricCollector<T> Collect<T>(string instrument)
         where T : struct
     {
-        var collector = new MetricCollector<T>(_provider.GetRequiredService<IMeterFactory>(), CollectorMetrics.MeterName, instrument);
+        var collector = new MetricCollector<T>(_provider.GetRequiredService<IMeterFactory>(), ProjectMeter.Name, instrument);
         _collectors.Add(collector);
         return collector;
     }

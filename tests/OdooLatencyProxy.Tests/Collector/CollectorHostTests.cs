@@ -11,6 +11,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OdooLatencyProxy.Collector;
+using OdooLatencyProxy.Odoo.Metrics;
 
 namespace OdooLatencyProxy.Tests.Collector;
 
@@ -32,7 +33,7 @@ public sealed class CollectorHostTests(PostgresFixture postgres)
             ["Collector:ConnectTimeout"] = "00:00:02",
         });
         using var http = new HttpClient { BaseAddress = Address(app) };
-        using var errors = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), CollectorMetrics.MeterName, "odoo.collector.errors");
+        using var errors = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ProjectMeter.Name, "odoo.collector.errors");
 
         await Wait.UntilAsync(async () => await ProbeStateAsync(http, "queue_job") == "ok" && await ProbeStateAsync(http, "db_connections") == "ok", "probes ok");
 

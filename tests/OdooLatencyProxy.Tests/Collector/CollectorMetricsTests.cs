@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Collector;
+using OdooLatencyProxy.Odoo.Metrics;
 
 namespace OdooLatencyProxy.Tests.Collector;
 
@@ -42,7 +43,7 @@ public sealed class CollectorMetricsTests
         _ = provider.GetRequiredService<CollectorMetrics>();
 
         Assert.Equal(Expected.OrderBy(e => e.Name), seen.Select(i => (i.Name, i.Unit)).OrderBy(e => e.Name));
-        Assert.All(seen, i => Assert.Equal(CollectorMetrics.MeterName, i.Meter.Name));
+        Assert.All(seen, i => Assert.Equal(ProjectMeter.Name, i.Meter.Name));
         Assert.All(seen, i => Assert.False(string.IsNullOrWhiteSpace(i.Description), i.Name));
         var docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "metrics.md"));
         Assert.All(Expected, e => Assert.Contains($"`{e.Name}`", docs, StringComparison.Ordinal));
@@ -53,7 +54,7 @@ public sealed class CollectorMetricsTests
     {
         using var provider = new ServiceCollection().AddMetrics().AddSingleton<CollectorMetrics>().BuildServiceProvider();
         using var collector = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
-            provider.GetRequiredService<IMeterFactory>(), CollectorMetrics.MeterName, "odoo.integration.operations");
+            provider.GetRequiredService<IMeterFactory>(), ProjectMeter.Name, "odoo.integration.operations");
         var metrics = provider.GetRequiredService<CollectorMetrics>();
         metrics.IntegrationOperation("payment.webhook", "ok");
         metrics.IntegrationOperation("payment.webhook", "failed");

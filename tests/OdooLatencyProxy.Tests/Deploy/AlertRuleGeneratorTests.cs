@@ -35,7 +35,7 @@ public sealed class AlertRuleGeneratorTests
         var thresholds = AlertRuleGenerator.Thresholds.Parse(Repo.Read("deploy/prometheus/thresholds.yml"));
         var configuration = new ConfigurationBuilder().AddJsonFile(Repo.Path("deploy/prometheus/thresholds.proxy.json")).Build();
         var classifier = ClassifierLoader.Load(configuration);
-        var buckets = OdooMeter.WithThresholds(classifier.ThresholdsSeconds);
+        var buckets = ProxyInstruments.WithThresholds(classifier.ThresholdsSeconds);
         var alerts = MonitoringQueries.Rules("deploy/prometheus/alerts.yml").Where(r => r.Name == "OdooOperationLatencyHigh").ToList();
         Assert.Equal(thresholds.Operations.Count, alerts.Count);
         foreach (var (operation, p95) in thresholds.Operations)
@@ -118,7 +118,7 @@ public sealed class AlertRuleGeneratorTests
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(AlertRuleGenerator.RenderProxySettings(merged)))).Build();
         var classifier = ClassifierLoader.Load(configuration);
         Assert.Equal([0.067, 0.21], classifier.ThresholdsSeconds);
-        Assert.Contains(0.067, OdooMeter.WithThresholds(classifier.ThresholdsSeconds));
+        Assert.Contains(0.067, ProxyInstruments.WithThresholds(classifier.ThresholdsSeconds));
     }
 
     [Fact]

@@ -3,10 +3,11 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Hosting;
-using OdooLatencyProxy.Telemetry;
 using OdooLatencyProxy.Tests.Collector;
 using OdooLatencyProxy.Tests.Infrastructure;
+using OdooLatencyProxy.Tests.Telemetry;
 using OdooSimulator;
 
 namespace OdooLatencyProxy.Tests.Deploy;
@@ -73,7 +74,8 @@ public sealed class PrometheusEndToEndTests(PostgresFixture postgres)
             }
             if (pending.Count > 0 && DateTime.UtcNow > until)
             {
-                Assert.Fail("No data in Prometheus for:\n" + string.Join("\n", pending.Select(p => $"[{Source(p.Value)}] {p.Key}: {p.Value}")));
+                var exported = await ExportedMetrics.Catalog;
+                Assert.Fail("No data in Prometheus for:\n" + string.Join("\n", pending.Select(p => $"[{Source(exported, p.Value)}] {p.Key}: {p.Value}")));
             }
         }
         Assert.Empty(await prometheus.RuleErrorsAsync());
@@ -119,8 +121,8 @@ public sealed class PrometheusEndToEndTests(PostgresFixture postgres)
         }
     }
 
-    private static string Source(string expr) =>
-        MonitoringQueries.MetricNames(expr).Select(n => MetricCatalog.All.FirstOrDefault(m => m.PrometheusSeries.Contains(n))?.Source).Contains(MetricCatalog.Collector)
+    private static string Source(ExportedMetrics exported, string expr) =>
+        MonitoringQueries.MetricNames(expr).Select(n => exported.BySeries(n)?.Definition.Source).Contains(CollectorInstruments.Source)
             ? "needs the DB collector"
             : "proxy";
 

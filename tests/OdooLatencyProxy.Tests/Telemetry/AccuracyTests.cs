@@ -54,7 +54,7 @@ public sealed class AccuracyTests(ITestOutputHelper output)
         var window = (await harness.OperationWindowAsync(operation))!.Value;
         var scraped = (await harness.ScrapeAsync()).Where(s => s.Name == "odoo_request_latency_seconds" && s["odoo_operation"] == operation && s["window"] == "1m")
             .ToDictionary(s => s["quantile"], s => s.Value);
-        var contractBuckets = harness.Meter.Buckets;
+        var contractBuckets = harness.Meter.Instruments.RequestDuration.Buckets!;
 
         output.WriteLine($"{distribution}: {Requests} requests, intended delays {delays.Min():F0}..{delays.Max():F0} ms");
         output.WriteLine("quantile   exact(s)   published(s)  error    /metrics(s)   histogram_quantile semconv buckets   contract buckets");

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Classification;
@@ -6,6 +7,8 @@ using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.Odoo.Metrics;
+using OdooLatencyProxy.Status;
 using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.Tests.Telemetry;
@@ -66,9 +69,14 @@ public sealed class MetricsEndpointTests
         Assert.Contains(samples, s => s.Name.StartsWith("process_", StringComparison.Ordinal));
         Assert.Contains(samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
 
-        // Every project series on the page is in the catalog under the name the catalog predicts.
-        var catalogSeries = MetricCatalog.All.SelectMany(m => m.PrometheusSeries).ToHashSet();
-        Assert.All(samples.Where(s => s.Name.StartsWith("odoo_", StringComparison.Ordinal)), s => Assert.Contains(s.Name, catalogSeries));
+        // Every project series on the page is one the exporter makes of a catalog row, with that row's labels only.
+        var exported = await ExportedMetrics.Catalog;
+        Assert.All(samples.Where(s => s.Name.StartsWith("odoo_", StringComparison.Ordinal)), s =>
+        {
+            var row = exported.BySeries(s.Name);
+            Assert.True(row is not null, $"{s.Name} is not a series of any catalog row");
+            Assert.All(s.Labels.Keys.Where(l => !l.StartsWith("otel_scope_", StringComparison.Ordinal) && l != "le"), l => Assert.Contains(l, row.Labels));
+        });
     }
 
     [Fact]
@@ -85,18 +93,17 @@ public sealed class MetricsEndpointTests
             },
         };
         listener.Start();
-        var pools = new WorkerPools(new ProxyTopology(new ProxyOptions()), new ProxyOptions(), TimeProvider.System);
         using var windows = new LatencyWindows(TimeProvider.System, TimeSpan.FromSeconds(5));
-        var meter = new OdooMeter(factory, new RequestNaming(new RequestClassifier()), pools, windows,
-            new WorkerSaturation(TimeProvider.System, new TelemetryOptions()));
+        var meter = CreateMeter(factory, windows, new TelemetryOptions());
         _ = new CollectorMetrics(factory);
-        DestinationHealthMetrics.Register(meter.Meter, new NoProxyState());
+        DestinationHealthMetrics.Register(meter, new NoProxyState());
 
         Assert.All(created, i => Assert.Same(meter.Meter, i.Meter)); // one Meter for request path and collector
-        Assert.Equal(MetricCatalog.All.Select(m => m.Name).Order(StringComparer.Ordinal), created.Select(i => i.Name).Order(StringComparer.Ordinal));
+        var catalog = MetricCatalog.Default;
+        Assert.Equal(catalog.All.Select(m => m.Name).Order(StringComparer.Ordinal), created.Select(i => i.Name).Order(StringComparer.Ordinal));
         foreach (var instrument in created)
         {
-            var definition = MetricCatalog.Find(instrument.Name)!;
+            var definition = catalog.Find(instrument.Name)!;
             Assert.Equal(definition.Unit, instrument.Unit);
             Assert.False(string.IsNullOrEmpty(instrument.Description), instrument.Name);
             var kind = instrument.GetType().Name switch
@@ -108,4 +115,53 @@ public sealed class MetricsEndpointTests
             Assert.True(definition.Kind == kind, $"{instrument.Name}: catalog says {definition.Kind}, instrument is {instrument.GetType().Name}");
         }
     }
+
+    [Fact]
+    public void SaturationDescriptions_NameTheConfiguredThreshold()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var descriptions = new Dictionary<string, string?>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Scope == factory) descriptions[instrument.Name] = instrument.Description;
+            },
+        };
+        listener.Start();
+        using var windows = new LatencyWindows(TimeProvider.System, TimeSpan.FromSeconds(5));
+        _ = CreateMeter(factory, windows, new TelemetryOptions { SaturationThreshold = 0.75 });
+
+        Assert.Contains("at or above 75 % worker occupancy", descriptions["odoo.workers.saturation"], StringComparison.Ordinal);
+        Assert.Contains("at or above 75 % worker occupancy", descriptions["odoo.workers.saturated_time"], StringComparison.Ordinal);
+        Assert.Contains("at or above 90 % worker occupancy", MetricCatalog.Default.Find("odoo.workers.saturation")!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CatalogEndpoint_ServesEveryRowAsConfigured_ThresholdsInDescriptionsAndBuckets()
+    {
+        await using var harness = await TelemetryHarness.StartAsync(1, 1, new Dictionary<string, string?>
+        {
+            ["Telemetry:SaturationThreshold"] = "0.8",
+            ["Classification:Rules:0:Name"] = "sale_order.confirm",
+            ["Classification:Rules:0:ThresholdSeconds"] = "0.75",
+        });
+
+        var rows = (await harness.JsonAsync("/api/metrics/catalog")).EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
+
+        Assert.Equal(MetricCatalog.Default.All.Select(m => m.Name), rows.Keys);
+        var saturatedTime = rows["odoo.workers.saturated_time"];
+        Assert.Equal("counter", saturatedTime.GetProperty("kind").GetString());
+        Assert.Equal("proxy", saturatedTime.GetProperty("source").GetString());
+        Assert.Contains("at or above 80 % worker occupancy", saturatedTime.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["odoo.destination", "odoo.pool"], saturatedTime.GetProperty("attributes").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(ContractEdges.Append(0.75).Order(), rows["odoo.request.duration"].GetProperty("buckets").EnumerateArray().Select(b => b.GetDouble()));
+        Assert.Equal(JsonValueKind.Null, rows["odoo.workers.busy"].GetProperty("buckets").ValueKind);
+        Assert.Equal("collector", rows["odoo.collector.errors"].GetProperty("source").GetString());
+    }
+
+    private static OdooMeter CreateMeter(IMeterFactory factory, LatencyWindows windows, TelemetryOptions telemetry) =>
+        new(factory, new RequestNaming(new RequestClassifier()), new WorkerPools(new ProxyTopology(new ProxyOptions()), new ProxyOptions(), TimeProvider.System),
+            windows, new WorkerSaturation(TimeProvider.System, telemetry));
 }
