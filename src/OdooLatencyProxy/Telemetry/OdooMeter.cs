@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.RequestPath;
 
 namespace OdooLatencyProxy.Telemetry;
 
@@ -33,10 +34,10 @@ internal sealed class OdooMeter
     private readonly Counter<long> _rejected;
     private int _realtimeConnections;
 
-    public OdooMeter(IMeterFactory meterFactory, Classification.RequestNaming naming, WorkerPools pools, LatencyWindows latency, WorkerSaturation saturation)
+    public OdooMeter(IMeterFactory meterFactory, RequestClassifier classifier, WorkerPools pools, LatencyWindows latency, WorkerSaturation saturation)
     {
         Meter = CreateMeter(meterFactory);
-        Buckets = WithThresholds(naming.Classifier.ThresholdsSeconds);
+        Buckets = WithThresholds(classifier.ThresholdsSeconds);
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets };
 
         _duration = Meter.CreateHistogram("odoo.request.duration", "s",
@@ -81,22 +82,22 @@ internal sealed class OdooMeter
         [.. ContractBuckets.Concat(thresholds.Where(t => t > 0 && double.IsFinite(t))).Distinct().Order()];
 
     /// <summary>Records one finished (non-realtime) request. Allocation-free.</summary>
-    public void RequestFinished(RequestRecord record, int statusCode, double seconds)
+    public void RequestFinished(ProxyExchange exchange, int statusCode, double seconds)
     {
-        var outcome = record.Outcome;
+        var outcome = exchange.Outcome;
         var tags = new TagList
         {
-            { "odoo.operation", record.Operation.Name },
+            { "odoo.operation", exchange.Operation.Name },
             { "odoo.outcome", outcome.OutcomeName },
             { "http.response.status_code", (uint)statusCode < (uint)StatusCodes.Length ? StatusCodes[statusCode] : statusCode },
         };
         if (outcome.Outcome == OdooOutcome.RpcError) tags.Add("odoo.error", outcome.ErrorName);
         _duration.Record(seconds, tags);
 
-        if (record.Pool is null) return; // Never queued: not admission-controlled.
-        var operation = new KeyValuePair<string, object?>("odoo.operation", record.Operation.Name);
-        _queueDuration.Record(record.QueueWait.TotalSeconds, operation);
-        switch (record.Rejection)
+        if (exchange.Pool is null) return; // Never queued: not admission-controlled.
+        var operation = new KeyValuePair<string, object?>("odoo.operation", exchange.Operation.Name);
+        _queueDuration.Record(exchange.QueueWait.TotalSeconds, operation);
+        switch (exchange.Rejection)
         {
             case AdmissionRejection.QueueFull:
                 _rejected.Add(1, operation, new KeyValuePair<string, object?>("reason", "queue_full"));
