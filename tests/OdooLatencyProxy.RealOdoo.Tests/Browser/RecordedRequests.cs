@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
-using OdooLatencyProxy.Telemetry;
 using Yarp.ReverseProxy.Model;
+using OdooLatencyProxy.RequestPath;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Browser;
 
@@ -17,27 +17,27 @@ public sealed class RecordedRequests : IRequestRecorder
     /// <summary>Requests once finished, in the order they finished (a websocket finishes when it closes).</summary>
     public IReadOnlyList<RecordedRequest> Finished => [.. _finished];
 
-    void IRequestRecorder.Started(HttpContext context, RequestRecord record) => _started.Enqueue(RecordedRequest.From(context, record, finished: false));
+    void IRequestRecorder.Started(HttpContext context, ProxyExchange exchange) => _started.Enqueue(RecordedRequest.From(context, exchange, finished: false));
 
     /// <inheritdoc />
-    public void Record(HttpContext context, RequestRecord record) => _finished.Enqueue(RecordedRequest.From(context, record, finished: true));
+    public void Record(HttpContext context, ProxyExchange exchange) => _finished.Enqueue(RecordedRequest.From(context, exchange, finished: true));
 }
 
 /// <summary>One request as the proxy recorded it; <see cref="Outcome"/> and <see cref="Status"/> are final only once finished.</summary>
 public sealed record RecordedRequest(string Method, string Path, string Operation, string Outcome, int Status, string? Cluster, string? Destination)
 {
-    internal static RecordedRequest From(HttpContext context, RequestRecord record, bool finished)
+    internal static RecordedRequest From(HttpContext context, ProxyExchange exchange, bool finished)
     {
         var proxy = context.Features.Get<IReverseProxyFeature>();
         return new(
             context.Request.Method,
             context.Request.Path.Value ?? "/",
-            record.Operation.Name,
-            finished ? record.Outcome.ToString() : "-",
+            exchange.Operation.Name,
+            finished ? exchange.Outcome.ToString() : "-",
             finished ? context.Response.StatusCode : 0,
             proxy?.Cluster.Config.ClusterId,
             // Websockets take no worker, so the record has no destination of its own: YARP's choice is the one used.
-            record.Destination ?? proxy?.ProxiedDestination?.DestinationId);
+            exchange.Destination ?? proxy?.ProxiedDestination?.DestinationId);
     }
 
     /// <inheritdoc />

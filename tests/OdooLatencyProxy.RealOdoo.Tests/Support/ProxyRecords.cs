@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.RequestPath;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Support;
 
@@ -16,14 +16,14 @@ public sealed class ProxyRecords : IRequestRecorder
     /// <summary>Registers this recorder in the proxy's services (<c>ProxyInFront.StartAsync(..., services: records.AddTo)</c>).</summary>
     public void AddTo(IServiceCollection services) => services.AddSingleton<IRequestRecorder>(this);
 
-    public void Record(HttpContext context, RequestRecord record)
+    public void Record(HttpContext context, ProxyExchange exchange)
     {
         var tag = context.Request.Query["t"].ToString();
-        var atOdoo = record.UpstreamStartedAt != 0 && record.UpstreamFinishedAt != 0
-            ? TimeProvider.System.GetElapsedTime(record.UpstreamStartedAt, record.UpstreamFinishedAt)
+        var atOdoo = exchange.UpstreamStartedAt != 0 && exchange.UpstreamFinishedAt != 0
+            ? TimeProvider.System.GetElapsedTime(exchange.UpstreamStartedAt, exchange.UpstreamFinishedAt)
             : (TimeSpan?)null;
-        _byTag[tag] = new ProxyRecord(tag, context.Request.Path.Value ?? "", record.Operation.Name, record.Outcome.OutcomeName,
-            record.Outcome.ErrorName, record.QueueWait, atOdoo);
+        _byTag[tag] = new ProxyRecord(tag, context.Request.Path.Value ?? "", exchange.Operation.Name, exchange.Outcome.OutcomeName,
+            exchange.Outcome.ErrorName, exchange.QueueWait, atOdoo);
     }
 
     /// <summary>The record of the request tagged <paramref name="tag"/>, waiting for it (the proxy records after the response).</summary>

@@ -85,9 +85,9 @@ public sealed class MetricsEndpointTests
             },
         };
         listener.Start();
-        var pools = new WorkerPools(new ProxyTopology(new ProxyOptions()), new ProxyOptions(), TimeProvider.System);
+        var pools = new WorkerPools(new ProxyTopology(new ProxyOptions()).WorkersPool, TimeProvider.System);
         using var windows = new LatencyWindows(TimeProvider.System, TimeSpan.FromSeconds(5));
-        var meter = new OdooMeter(factory, new RequestNaming(new RequestClassifier()), pools, windows,
+        var meter = new OdooMeter(factory, new RequestClassifier(), pools, windows,
             new WorkerSaturation(TimeProvider.System, new TelemetryOptions()));
         _ = new CollectorMetrics(factory);
         DestinationHealthMetrics.Register(meter.Meter, new NoProxyState());
