@@ -10,7 +10,7 @@ namespace OdooLatencyProxy.RequestPath;
 /// </summary>
 internal sealed class RequestNaming(RequestClassifier classifier)
 {
-    /// <summary>Stage 1, before anything is read: no allocation.</summary>
+    /// <summary>From the request line, before anything is read: no allocation.</summary>
     public RouteClassification NameFromRoute(HttpContext context, ProxyExchange exchange)
     {
         var request = context.Request;
@@ -19,7 +19,7 @@ internal sealed class RequestNaming(RequestClassifier classifier)
         return route;
     }
 
-    /// <summary>Stage 2: reads at most the peek limit from the body and leaves the body as it was for forwarding.</summary>
+    /// <summary>From the body, once buffered: reads at most the peek limit from the body and leaves the body as it was for forwarding.</summary>
     public async ValueTask NameFromBodyAsync(HttpContext context, RouteClassification route, ProxyExchange exchange)
     {
         if (!route.NeedsBody) return;

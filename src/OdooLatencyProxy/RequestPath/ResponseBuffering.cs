@@ -8,8 +8,9 @@ using Yarp.ReverseProxy.Transforms;
 namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>
-/// Drains Odoo's response at upstream speed (memory, then a temp file) and gives the worker back before the
-/// client has read a byte, like nginx's proxy_buffering: a slow client never holds an Odoo prefork worker.
+/// The forward stage's response side (a YARP response transform): drains Odoo's response at upstream speed (memory,
+/// then a temp file), judges its first bytes, and ends the upstream call (<see cref="ProxyExchange.EndUpstream"/>)
+/// before the client has read a byte, like nginx's proxy_buffering: a slow client never holds an Odoo prefork worker.
 /// Responses larger than the temp-file cap stream through, holding the worker while they do.
 /// </summary>
 internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvider time, ILogger<ResponseBuffering> logger)
