@@ -2,11 +2,11 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Admission;
-using OdooLatencyProxy.Classification;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Odoo.Metrics;
+using OdooLatencyProxy.RequestPath;
 using OdooLatencyProxy.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -24,8 +24,8 @@ public class RecordingBenchmarks
     private MeterProvider _meterProvider = null!;
     private TelemetryRecorder _recorder = null!;
     private DefaultHttpContext _context = null!;
-    private RequestRecord _ok = null!;
-    private RequestRecord _rpcError = null!;
+    private ProxyExchange _ok = null!;
+    private ProxyExchange _rpcError = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -33,16 +33,16 @@ public class RecordingBenchmarks
         var options = new ProxyOptions { Workers = 8 };
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var classifier = new RequestClassifier();
-        var pools = new WorkerPools(new ProxyTopology(options), options, TimeProvider.System);
+        var pools = new WorkerPools(new ProxyTopology(options).WorkersPool, TimeProvider.System);
         var windows = new LatencyWindows(TimeProvider.System, TimeSpan.FromSeconds(5));
-        var meter = new OdooMeter(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new RequestNaming(classifier), pools, windows,
+        var meter = new OdooMeter(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), classifier, pools, windows,
             new WorkerSaturation(TimeProvider.System, new TelemetryOptions()));
         _meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(ProjectMeter.Name).AddPrometheusExporter().Build();
-        _recorder = new TelemetryRecorder(meter, windows, new InFlightRegistry(TimeProvider.System, new ForwardedHeaders(options)), TimeProvider.System);
+        _recorder = new TelemetryRecorder(meter, windows, TimeProvider.System);
         _context = new DefaultHttpContext();
         _context.Response.StatusCode = 200;
         var start = TimeProvider.System.GetTimestamp();
-        _ok = new RequestRecord
+        _ok = new ProxyExchange
         {
             Operation = classifier.FindOperation(OperationNames.SaleOrderConfirm)!,
             StartedAt = start,
@@ -50,7 +50,7 @@ public class RecordingBenchmarks
             Pool = "odoo",
             QueueWait = TimeSpan.FromMilliseconds(3),
         };
-        _rpcError = new RequestRecord
+        _rpcError = new ProxyExchange
         {
             Operation = classifier.FindOperation(OperationNames.InvoicePost)!,
             Outcome = new ResponseOutcome(OdooOutcome.RpcError, OdooErrorClass.UserError),

@@ -4,6 +4,7 @@ namespace OdooLatencyProxy.Admission;
 /// Admission for one pool of Odoo HTTP destinations: at most <c>workers</c> requests forwarded to each
 /// destination at once, the rest in one FIFO queue (HAProxy's maxconn + backend queue). A queued request
 /// takes whichever destination frees first, so it never waits for one host while another is idle.
+/// The pool owns the in-flight set: every lease it hands out is listed until released (<see cref="InFlight"/>).
 /// </summary>
 public sealed class WorkerPool
 {
@@ -15,6 +16,8 @@ public sealed class WorkerPool
     private readonly TimeProvider _time;
     private readonly IWorkerPoolObserver? _observer;
     private int _rotation;
+    private WorkerLease? _head;
+    private WorkerLease? _tail;
 
     /// <summary>Creates a pool; <paramref name="workersByDestination"/> maps destination id to its worker limit (0 = not limited).</summary>
     public WorkerPool(string name, IReadOnlyDictionary<string, int> workersByDestination, int maxQueueLength, TimeSpan? maxQueueWait, TimeProvider time,
@@ -33,26 +36,30 @@ public sealed class WorkerPool
     /// <summary>The pool's name (the YARP cluster id).</summary>
     public string Name { get; }
 
+    /// <summary>Takes a worker with no holder named; see <see cref="AcquireAsync(IReadOnlyList{string}, object?, CancellationToken)"/>.</summary>
+    public ValueTask<Admission> AcquireAsync(IReadOnlyList<string> candidates, CancellationToken aborted) => AcquireAsync(candidates, null, aborted);
+
     /// <summary>
     /// Takes a worker on one of <paramref name="candidates"/> (destination ids the request may use, healthy ones first),
-    /// waiting in FIFO order when all are busy. Never throws for a full queue or a timeout: the result says why.
+    /// waiting in FIFO order when all are busy; the lease names <paramref name="holder"/> in the in-flight set.
+    /// Never throws for a full queue or a timeout: the result says why.
     /// </summary>
-    public async ValueTask<Admission> AcquireAsync(IReadOnlyList<string> candidates, CancellationToken aborted)
+    public async ValueTask<Admission> AcquireAsync(IReadOnlyList<string> candidates, object? holder, CancellationToken aborted)
     {
         var enqueuedAt = _time.GetTimestamp();
         Waiter waiter;
         lock (_lock)
         {
             // A request arriving while others queue goes behind them: FIFO.
-            if (_queue.Count == 0 && TryTakeSlot(candidates) is { } free)
+            if (_queue.Count == 0 && TryTakeSlot(candidates, holder) is { } free)
             {
-                return Admission.Admitted(new WorkerLease(this, free), TimeSpan.Zero);
+                return Admission.Admitted(free, TimeSpan.Zero);
             }
             if (_maxQueueLength > 0 && _queue.Count >= _maxQueueLength)
             {
                 return Admission.Rejected(AdmissionRejection.QueueFull, TimeSpan.Zero);
             }
-            waiter = new Waiter(candidates);
+            waiter = new Waiter(candidates, holder);
             waiter.Node = _queue.AddLast(waiter);
             _observer?.QueueChanged(Name, _queue.Count);
             // Waiters ahead may be bound to other destinations (health differs over time); a room they cannot use is ours.
@@ -64,12 +71,12 @@ public sealed class WorkerPool
         var token = linked?.Token ?? aborted;
         try
         {
-            var destination = await waiter.Slot.Task.WaitAsync(token).ConfigureAwait(false);
-            return Admission.Admitted(new WorkerLease(this, destination), _time.GetElapsedTime(enqueuedAt));
+            var lease = await waiter.Slot.Task.WaitAsync(token).ConfigureAwait(false);
+            return Admission.Admitted(lease, _time.GetElapsedTime(enqueuedAt));
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            string? assigned = null;
+            WorkerLease? assigned = null;
             lock (_lock)
             {
                 if (waiter.Node?.List is not null)
@@ -79,7 +86,7 @@ public sealed class WorkerPool
                 }
                 else assigned = waiter.Slot.Task.Result; // Handed a slot in the same instant: give it back.
             }
-            if (assigned is not null) Release(assigned);
+            assigned?.Release();
 
             var waited = _time.GetElapsedTime(enqueuedAt);
             return aborted.IsCancellationRequested
@@ -98,13 +105,25 @@ public sealed class WorkerPool
         }
     }
 
-    internal void Release(string destination)
+    /// <summary>The leases held now (the requests holding a worker), oldest admission first.</summary>
+    public IReadOnlyList<WorkerLease> InFlight()
     {
         lock (_lock)
         {
-            var slots = _slots[destination];
+            var result = new List<WorkerLease>();
+            for (var lease = _head; lease is not null; lease = lease.Next) result.Add(lease);
+            return result;
+        }
+    }
+
+    internal void Release(WorkerLease lease)
+    {
+        lock (_lock)
+        {
+            Unlist(lease);
+            var slots = _slots[lease.Destination];
             slots.Busy--;
-            _observer?.BusyChanged(Name, destination, slots.Busy, slots.Limit);
+            _observer?.BusyChanged(Name, lease.Destination, slots.Busy, slots.Limit);
             Dispatch();
         }
     }
@@ -116,12 +135,12 @@ public sealed class WorkerPool
         while (node is not null && AnyRoom())
         {
             var next = node.Next;
-            if (TryTakeSlot(node.Value.Candidates) is { } destination)
+            if (TryTakeSlot(node.Value.Candidates, node.Value.Holder) is { } lease)
             {
                 _queue.Remove(node);
                 _observer?.QueueChanged(Name, _queue.Count);
                 node.Value.Node = null;
-                node.Value.Slot.SetResult(destination);
+                node.Value.Slot.SetResult(lease);
             }
             node = next;
         }
@@ -136,7 +155,8 @@ public sealed class WorkerPool
         return false;
     }
 
-    private string? TryTakeSlot(IReadOnlyList<string> candidates)
+    // Takes a slot and lists its lease in the in-flight set, or returns null. Caller holds the lock.
+    private WorkerLease? TryTakeSlot(IReadOnlyList<string> candidates, object? holder)
     {
         // Least loaded destination (busy / limit), so hosts of different sizes fill evenly; ties rotate.
         string? best = null;
@@ -153,13 +173,36 @@ public sealed class WorkerPool
                 bestLoad = load;
             }
         }
-        if (best is not null)
-        {
-            var slots = _slots[best];
-            slots.Busy++;
-            _observer?.BusyChanged(Name, best, slots.Busy, slots.Limit);
-        }
-        return best;
+        if (best is null) return null;
+        var taken = _slots[best];
+        taken.Busy++;
+        _observer?.BusyChanged(Name, best, taken.Busy, taken.Limit);
+        var lease = new WorkerLease(this, best, holder, _time.GetTimestamp());
+        List(lease);
+        return lease;
+    }
+
+    // Caller holds the lock.
+    private void List(WorkerLease lease)
+    {
+        lease.Previous = _tail;
+        lease.Next = null;
+        if (_tail is null) _head = lease;
+        else _tail.Next = lease;
+        _tail = lease;
+        lease.Listed = true;
+    }
+
+    // Caller holds the lock.
+    private void Unlist(WorkerLease lease)
+    {
+        if (!lease.Listed) return;
+        if (lease.Previous is { } previous) previous.Next = lease.Next;
+        else _head = lease.Next;
+        if (lease.Next is { } next) next.Previous = lease.Previous;
+        else _tail = lease.Previous;
+        lease.Previous = lease.Next = null;
+        lease.Listed = false;
     }
 
     private sealed class DestinationSlots(int limit)
@@ -169,78 +212,11 @@ public sealed class WorkerPool
         public bool HasRoom => Limit == 0 || Busy < Limit;
     }
 
-    private sealed class Waiter(IReadOnlyList<string> candidates)
+    private sealed class Waiter(IReadOnlyList<string> candidates, object? holder)
     {
         public IReadOnlyList<string> Candidates { get; } = candidates;
-        public TaskCompletionSource<string> Slot { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public object? Holder { get; } = holder;
+        public TaskCompletionSource<WorkerLease> Slot { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public LinkedListNode<Waiter>? Node { get; set; }
     }
 }
-
-/// <summary>Why a request was not admitted.</summary>
-public enum AdmissionRejection
-{
-    /// <summary>Admitted.</summary>
-    None,
-    /// <summary>The queue was at its maximum length.</summary>
-    QueueFull,
-    /// <summary>The request waited longer than the maximum queue wait.</summary>
-    QueueTimeout,
-    /// <summary>The client went away while queued.</summary>
-    ClientAborted,
-}
-
-/// <summary>The result of asking for a worker: a lease, or why not, and how long the request queued.</summary>
-public readonly record struct Admission(WorkerLease? Lease, AdmissionRejection Rejection, TimeSpan QueueWait)
-{
-    internal static Admission Admitted(WorkerLease lease, TimeSpan waited) => new(lease, AdmissionRejection.None, waited);
-
-    internal static Admission Rejected(AdmissionRejection why, TimeSpan waited) => new(null, why, waited);
-}
-
-/// <summary>A worker held on one destination; releasing it twice is harmless.</summary>
-public sealed class WorkerLease(WorkerPool pool, string destination)
-{
-    private int _released;
-    private Action<object>? _onRelease;
-    private object? _onReleaseState;
-
-    /// <summary>The destination id the request must go to.</summary>
-    public string Destination { get; } = destination;
-
-    /// <summary>
-    /// Calls <paramref name="callback"/> once, right after the worker is given back (the in-flight registry's hook).
-    /// A static callback with a state object keeps the request path free of allocations.
-    /// </summary>
-    public void OnRelease(Action<object> callback, object state)
-    {
-        _onReleaseState = state;
-        Interlocked.Exchange(ref _onRelease, callback); // A full fence: the read of _released below cannot move above it.
-        // Released before the hook was set: run it now, once.
-        if (Volatile.Read(ref _released) == 1 && Interlocked.Exchange(ref _onRelease, null) is { } late) late(state);
-    }
-
-    /// <summary>Gives the worker back (as soon as the upstream response is fully read, not when the client has it).</summary>
-    public void Release()
-    {
-        if (Interlocked.Exchange(ref _released, 1) != 0) return;
-        pool.Release(Destination);
-        if (Interlocked.Exchange(ref _onRelease, null) is { } callback) callback(_onReleaseState!);
-    }
-}
-
-/// <summary>Told of every change of a destination's busy count, under the pool's lock: keep it short and never throw.</summary>
-public interface IWorkerPoolObserver
-{
-    /// <summary>The destination's busy count is now <paramref name="busy"/> of <paramref name="limit"/> (0 = not limited).</summary>
-    void BusyChanged(string pool, string destination, int busy, int limit);
-
-    /// <summary>The pool's queue now holds <paramref name="queued"/> requests.</summary>
-    void QueueChanged(string pool, int queued);
-}
-
-/// <summary>Live numbers of one pool.</summary>
-public sealed record WorkerPoolSnapshot(string Pool, int Queued, IReadOnlyList<DestinationSnapshot> Destinations);
-
-/// <summary>Live numbers of one destination: requests holding its workers, and its worker count (0 = not limited).</summary>
-public sealed record DestinationSnapshot(string Destination, int Busy, int Limit);

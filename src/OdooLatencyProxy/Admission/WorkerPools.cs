@@ -1,20 +1,12 @@
-using OdooLatencyProxy.Forwarding;
-
 namespace OdooLatencyProxy.Admission;
 
 /// <summary>The admission pools of the proxy, and their live numbers for telemetry and the admin API.</summary>
 public sealed class WorkerPools
 {
-    /// <summary>Creates the pool for the Odoo HTTP workers described by <paramref name="topology"/>.</summary>
-    public WorkerPools(ProxyTopology topology, Configuration.ProxyOptions options, TimeProvider time, IWorkerPoolObserver? observer = null)
+    /// <summary>Creates the pool for the Odoo HTTP workers.</summary>
+    public WorkerPools(WorkerPoolDefinition workers, TimeProvider time, IWorkerPoolObserver? observer = null)
     {
-        Workers = new WorkerPool(
-            ProxyTopology.WorkersCluster,
-            topology.WorkerDestinations.ToDictionary(ProxyTopology.DestinationId, d => d.Workers),
-            options.MaxQueueLength,
-            options.MaxQueueWait,
-            time,
-            observer);
+        Workers = new WorkerPool(workers.Name, workers.WorkersByDestination, workers.MaxQueueLength, workers.MaxQueueWait, time, observer);
     }
 
     /// <summary>The pool of Odoo HTTP workers.</summary>
@@ -25,4 +17,7 @@ public sealed class WorkerPools
 
     /// <summary>Live numbers of every pool.</summary>
     public IReadOnlyList<WorkerPoolSnapshot> Snapshot() => [Workers.Snapshot()];
+
+    /// <summary>The leases held now in every pool (the requests holding a worker), in no particular order.</summary>
+    public IReadOnlyList<WorkerLease> InFlight() => Workers.InFlight();
 }

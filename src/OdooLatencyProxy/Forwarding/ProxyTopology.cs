@@ -1,4 +1,5 @@
 using System.Net;
+using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Configuration;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -23,6 +24,7 @@ public sealed class ProxyTopology
     {
         WorkerDestinations = ProxyOptionsLoader.WorkerDestinations(options);
         var gevent = ProxyOptionsLoader.GeventDestinations(options);
+        WorkersPool = new WorkerPoolDefinition(WorkersCluster, WorkerDestinations.ToDictionary(DestinationId, d => d.Workers), options.MaxQueueLength, options.MaxQueueWait);
 
         Routes =
         [
@@ -40,6 +42,9 @@ public sealed class ProxyTopology
 
     /// <summary>The HTTP worker destinations with their worker counts.</summary>
     public IReadOnlyList<UpstreamDestination> WorkerDestinations { get; }
+
+    /// <summary>The admission pool of the HTTP worker destinations (the worker limit per destination id, the queue's bounds).</summary>
+    public WorkerPoolDefinition WorkersPool { get; }
 
     /// <summary>YARP routes.</summary>
     public IReadOnlyList<RouteConfig> Routes { get; }

@@ -8,6 +8,7 @@ using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Odoo.Metrics;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Forwarding;
+using OdooLatencyProxy.RequestPath;
 using OdooLatencyProxy.Status;
 using OdooLatencyProxy.Telemetry;
 using OpenTelemetry.Exporter;
@@ -104,11 +105,16 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(topology);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<WorkerPools>();
-        builder.Services.AddSingleton<RequestBuffering>();
-        builder.Services.AddSingleton<ResponseBuffering>();
+        builder.Services.AddSingleton(sp => new WorkerPools(topology.WorkersPool, sp.GetRequiredService<TimeProvider>(), sp.GetService<IWorkerPoolObserver>()));
         builder.Services.AddSingleton<ForwardedHeaders>();
-        builder.Services.AddSingleton(new RequestNaming(classifier));
+        builder.Services.AddSingleton(classifier);
+        // The request path's stages, in the order ProxyPipeline runs them.
+        builder.Services.AddSingleton<RequestNaming>();
+        builder.Services.AddSingleton<RequestBuffering>();
+        builder.Services.AddSingleton<WorkerAdmission>();
+        builder.Services.AddSingleton<UpstreamCall>();
+        builder.Services.AddSingleton<ResponseBuffering>();
+        builder.Services.AddSingleton<ExchangeRecording>();
         builder.Services.AddSingleton<ProxyPipeline>();
         AddTelemetry(builder.Services, telemetry);
         builder.Services.AddReverseProxy()
@@ -149,7 +155,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton(proxyServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         // The database collector lives beside the request path, in the admin host: its failures stay there. It tells the
         // request path's classifier what server actions are called.
-        builder.Services.AddSingleton(proxyServices.GetRequiredService<RequestNaming>().Classifier);
+        builder.Services.AddSingleton(proxyServices.GetRequiredService<RequestClassifier>());
         builder.Services.AddOdooCollector(builder.Configuration);
         AddExporters(builder, proxyServices.GetRequiredService<OdooMeter>(), proxyServices.GetRequiredService<TelemetryOptions>());
         var app = builder.Build();

@@ -1,6 +1,6 @@
 using System.Reflection;
 using OdooLatencyProxy.Admission;
-using OdooLatencyProxy.Classification;
+using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.Status;
@@ -20,13 +20,13 @@ internal static class StatusEndpoints
         var inFlight = proxyServices.GetRequiredService<InFlightRegistry>();
         var pools = proxyServices.GetRequiredService<WorkerPools>();
         var meter = proxyServices.GetRequiredService<OdooMeter>();
-        var naming = proxyServices.GetRequiredService<RequestNaming>();
+        var classifier = proxyServices.GetRequiredService<RequestClassifier>();
         var options = proxyServices.GetRequiredService<TelemetryOptions>();
         var time = proxyServices.GetRequiredService<TimeProvider>();
         var page = LoadPage();
 
-        app.MapGet("/api/operations", () => Json(Operations(latency.Snapshot(), naming)));
-        app.MapGet("/api/saturation", () => Json(Saturation(saturation, time, withHistory: false)));
+        app.MapGet("/api/operations", () => Json(Operations(latency.Snapshot(), classifier)));
+        app.MapGet("/api/saturation", () => Json(Saturation(saturation, pools, time, withHistory: false)));
         app.MapGet("/api/inflight", () => Json(new { generatedAt = time.GetUtcNow(), requests = inFlight.Snapshot() }));
         var catalog = new MetricCatalog(meter.Instruments);
         app.MapGet("/api/metrics/catalog", () => Json(catalog.All.Select(m => new
@@ -46,9 +46,9 @@ internal static class StatusEndpoints
             {
                 generatedAt = time.GetUtcNow(),
                 telemetryEnabled = options.Enabled,
-                operations = Operations(snapshot, naming).Operations,
+                operations = Operations(snapshot, classifier).Operations,
                 workers = pools.Snapshot(),
-                saturation = Saturation(saturation, time, withHistory: true),
+                saturation = Saturation(saturation, pools, time, withHistory: true),
                 queueHistory = saturation.QueueHistory(),
                 inflight = inFlight.Snapshot(),
                 realtimeConnections = meter.RealtimeConnections,
@@ -58,18 +58,25 @@ internal static class StatusEndpoints
     }
 
     /// <summary>The <c>/api/operations</c> document (shape in docs/api.md; the load-test harness reads it).</summary>
-    public static OperationsDocument Operations(LatencySnapshot snapshot, RequestNaming naming) => new(
+    public static OperationsDocument Operations(LatencySnapshot snapshot, RequestClassifier classifier) => new(
         snapshot.GeneratedAt,
         [.. snapshot.Operations.Select(o => new OperationDocument(
             o.Operation.Name,
-            o.Operation.ThresholdSeconds ?? naming.Classifier.FindOperation(o.Operation.Name)?.ThresholdSeconds,
+            o.Operation.ThresholdSeconds ?? classifier.FindOperation(o.Operation.Name)?.ThresholdSeconds,
             LatencyWindows.Windows.Select((w, i) => (w.Name, Window(o.Windows[i]))).ToDictionary(p => p.Name, p => p.Item2)))]);
 
     private static WindowDocument Window(WindowStats s) => new(
         s.Count, s.RatePerSecond, s.FailureRate,
         s.Seconds?[0], s.Seconds?[1], s.Seconds?[2], s.Seconds?[3], s.Seconds?[4]);
 
-    private static object Saturation(WorkerSaturation saturation, TimeProvider time, bool withHistory) => new
+    // Busy and limit are the pool's live numbers; the saturation tracker has the history.
+    private static object Saturation(WorkerSaturation saturation, WorkerPools pools, TimeProvider time, bool withHistory)
+    {
+        var live = pools.Snapshot().SelectMany(p => p.Destinations).ToDictionary(d => d.Destination, StringComparer.Ordinal);
+        return Saturation(saturation, live, time, withHistory);
+    }
+
+    private static object Saturation(WorkerSaturation saturation, Dictionary<string, DestinationSnapshot> live, TimeProvider time, bool withHistory) => new
     {
         generatedAt = time.GetUtcNow(),
         threshold = saturation.Threshold,
@@ -78,9 +85,9 @@ internal static class StatusEndpoints
         {
             pool = d.Pool,
             destination = d.Destination,
-            busy = d.Busy,
-            limit = d.Limit,
-            occupancy = d.Limit > 0 ? (double)d.Busy / d.Limit : (double?)null,
+            busy = live.GetValueOrDefault(d.Destination)?.Busy ?? 0,
+            limit = live.GetValueOrDefault(d.Destination)?.Limit ?? 0,
+            occupancy = live.GetValueOrDefault(d.Destination) is { Limit: > 0 } n ? (double)n.Busy / n.Limit : (double?)null,
             saturatedShare = LatencyWindows.Windows.Select((w, i) => (w.Name, d.SaturatedShare[i])).ToDictionary(p => p.Name, p => p.Item2),
             saturatedSeconds = d.SaturatedSeconds,
             busyHistory = d.BusyHistory,

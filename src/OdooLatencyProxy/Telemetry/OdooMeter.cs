@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Odoo.Metrics;
+using OdooLatencyProxy.RequestPath;
 
 namespace OdooLatencyProxy.Telemetry;
 
@@ -26,10 +27,10 @@ internal sealed class OdooMeter
     private readonly Counter<long> _rejected;
     private int _realtimeConnections;
 
-    public OdooMeter(IMeterFactory meterFactory, Classification.RequestNaming naming, WorkerPools pools, LatencyWindows latency, WorkerSaturation saturation)
+    public OdooMeter(IMeterFactory meterFactory, RequestClassifier classifier, WorkerPools pools, LatencyWindows latency, WorkerSaturation saturation)
     {
         Meter = ProjectMeter.Create(meterFactory);
-        Instruments = new ProxyInstruments(saturation.Threshold, ProxyInstruments.WithThresholds(naming.Classifier.ThresholdsSeconds));
+        Instruments = new ProxyInstruments(saturation.Threshold, ProxyInstruments.WithThresholds(classifier.ThresholdsSeconds));
 
         _duration = Instruments.RequestDuration.CreateHistogram(Meter);
         _queueDuration = Instruments.QueueDuration.CreateHistogram(Meter);
@@ -50,22 +51,22 @@ internal sealed class OdooMeter
     public ProxyInstruments Instruments { get; }
 
     /// <summary>Records one finished (non-realtime) request. Allocation-free.</summary>
-    public void RequestFinished(RequestRecord record, int statusCode, double seconds)
+    public void RequestFinished(ProxyExchange exchange, int statusCode, double seconds)
     {
-        var outcome = record.Outcome;
+        var outcome = exchange.Outcome;
         var tags = new TagList
         {
-            { "odoo.operation", record.Operation.Name },
+            { "odoo.operation", exchange.Operation.Name },
             { "odoo.outcome", outcome.OutcomeName },
             { "http.response.status_code", (uint)statusCode < (uint)StatusCodes.Length ? StatusCodes[statusCode] : statusCode },
         };
         if (outcome.Outcome == OdooOutcome.RpcError) tags.Add("odoo.error", outcome.ErrorName);
         _duration.Record(seconds, tags);
 
-        if (record.Pool is null) return; // Never queued: not admission-controlled.
-        var operation = new KeyValuePair<string, object?>("odoo.operation", record.Operation.Name);
-        _queueDuration.Record(record.QueueWait.TotalSeconds, operation);
-        switch (record.Rejection)
+        if (exchange.Pool is null) return; // Never queued: not admission-controlled.
+        var operation = new KeyValuePair<string, object?>("odoo.operation", exchange.Operation.Name);
+        _queueDuration.Record(exchange.QueueWait.TotalSeconds, operation);
+        switch (exchange.Rejection)
         {
             case AdmissionRejection.QueueFull:
                 _rejected.Add(1, operation, new KeyValuePair<string, object?>("reason", "queue_full"));

@@ -1,33 +1,32 @@
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.RequestPath;
 
 namespace OdooLatencyProxy.Telemetry;
 
 /// <summary>
-/// Feeds every finished request to the OTel instruments and the exact percentile windows, lists requests holding a
-/// worker, and counts open realtime connections. Realtime requests (websocket, long polling) stay out of the
-/// latency figures: their duration is a session length, not a response time.
+/// Feeds every finished exchange to the OTel instruments and the exact percentile windows, and counts open realtime
+/// connections. Realtime requests (websocket, long polling) stay out of the latency figures: their duration is a
+/// session length, not a response time.
 /// </summary>
-internal sealed class TelemetryRecorder(OdooMeter meter, LatencyWindows latency, InFlightRegistry inFlight, TimeProvider time) : IRequestRecorder
+internal sealed class TelemetryRecorder(OdooMeter meter, LatencyWindows latency, TimeProvider time) : IRequestRecorder
 {
-    public void Started(HttpContext context, RequestRecord record)
+    public void Started(HttpContext context, ProxyExchange exchange)
     {
-        if (IsRealtime(record)) meter.RealtimeOpened();
+        if (IsRealtime(exchange)) meter.RealtimeOpened();
     }
 
-    public void Admitted(HttpContext context, RequestRecord record) => inFlight.Add(context, record);
-
-    public void Record(HttpContext context, RequestRecord record)
+    public void Record(HttpContext context, ProxyExchange exchange)
     {
-        if (IsRealtime(record))
+        if (IsRealtime(exchange))
         {
             meter.RealtimeClosed();
             return;
         }
-        var elapsed = record.FinishedAt - record.StartedAt;
-        meter.RequestFinished(record, context.Response.StatusCode, elapsed / (double)time.TimestampFrequency);
-        latency.Record(record.Operation, elapsed, record.Outcome.Outcome != OdooOutcome.Ok);
+        var elapsed = exchange.FinishedAt - exchange.StartedAt;
+        meter.RequestFinished(exchange, context.Response.StatusCode, elapsed / (double)time.TimestampFrequency);
+        latency.Record(exchange.Operation, elapsed, exchange.Outcome.Outcome != OdooOutcome.Ok);
     }
 
-    private static bool IsRealtime(RequestRecord record) =>
-        record.Operation is { } operation && (ReferenceEquals(operation.Name, OperationNames.Realtime) || operation.Name == OperationNames.Realtime);
+    private static bool IsRealtime(ProxyExchange exchange) =>
+        exchange.Operation is { } operation && (ReferenceEquals(operation.Name, OperationNames.Realtime) || operation.Name == OperationNames.Realtime);
 }

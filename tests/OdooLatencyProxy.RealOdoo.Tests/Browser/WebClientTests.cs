@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OdooLatencyProxy.Hosting;
 using OdooLatencyProxy.RealOdoo.Tests.Support;
-using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.RequestPath;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Browser;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.RequestPath;
 using Yarp.ReverseProxy.Model;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Support;
@@ -12,25 +12,25 @@ public sealed record ProxyRecord(
     string Tag, string Method, string Path, string Operation, string Outcome, string? Error, int Status,
     TimeSpan QueueWait, TimeSpan? AtOdoo, string? Cluster, string? Destination)
 {
-    internal static ProxyRecord From(HttpContext context, RequestRecord record, bool finished)
+    internal static ProxyRecord From(HttpContext context, ProxyExchange exchange, bool finished)
     {
         var proxy = context.Features.Get<IReverseProxyFeature>();
-        var atOdoo = finished && record.UpstreamStartedAt != 0 && record.UpstreamFinishedAt != 0
-            ? TimeProvider.System.GetElapsedTime(record.UpstreamStartedAt, record.UpstreamFinishedAt)
+        var atOdoo = finished && exchange.UpstreamStartedAt != 0 && exchange.UpstreamFinishedAt != 0
+            ? TimeProvider.System.GetElapsedTime(exchange.UpstreamStartedAt, exchange.UpstreamFinishedAt)
             : (TimeSpan?)null;
         return new(
             context.Request.Query["t"].ToString(),
             context.Request.Method,
             context.Request.Path.Value ?? "/",
-            record.Operation.Name,
-            finished ? record.Outcome.OutcomeName : "-",
-            finished ? record.Outcome.ErrorName : null,
+            exchange.Operation.Name,
+            finished ? exchange.Outcome.OutcomeName : "-",
+            finished ? exchange.Outcome.ErrorName : null,
             finished ? context.Response.StatusCode : 0,
-            record.QueueWait,
+            exchange.QueueWait,
             atOdoo,
             proxy?.Cluster.Config.ClusterId,
             // Websockets take no worker, so the record has no destination of its own: YARP's choice is the one used.
-            record.Destination ?? proxy?.ProxiedDestination?.DestinationId);
+            exchange.Destination ?? proxy?.ProxiedDestination?.DestinationId);
     }
 
     /// <inheritdoc />

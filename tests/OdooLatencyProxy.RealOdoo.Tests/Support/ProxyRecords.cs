@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.RequestPath;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.Support;
 
@@ -24,12 +24,12 @@ public sealed class ProxyRecords : IRequestRecorder
     /// <summary>Registers this recorder in the proxy's services (<c>ProxyInFront.StartAsync(..., services: records.AddTo)</c>).</summary>
     public void AddTo(IServiceCollection services) => services.AddSingleton<IRequestRecorder>(this);
 
-    void IRequestRecorder.Started(HttpContext context, RequestRecord record) => _started.Enqueue(ProxyRecord.From(context, record, finished: false));
+    void IRequestRecorder.Started(HttpContext context, ProxyExchange exchange) => _started.Enqueue(ProxyRecord.From(context, exchange, finished: false));
 
     /// <inheritdoc />
-    public void Record(HttpContext context, RequestRecord record)
+    public void Record(HttpContext context, ProxyExchange exchange)
     {
-        var finished = ProxyRecord.From(context, record, finished: true);
+        var finished = ProxyRecord.From(context, exchange, finished: true);
         _finished.Enqueue(finished);
         _byTag[finished.Tag] = finished;
     }

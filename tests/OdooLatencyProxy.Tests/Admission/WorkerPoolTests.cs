@@ -173,4 +173,42 @@ public sealed class WorkerPoolTests
         Assert.Equal(0, pool.Snapshot().Destinations[0].Busy);
         Assert.Equal(0, pool.Snapshot().Queued);
     }
+
+    [Fact]
+    public async Task InFlight_ListsEveryHeldLeaseWithItsHolder_FromTheMomentItsSlotIsTaken_UntilReleased()
+    {
+        var pool = Pool(workers: 1);
+        var first = (await pool.AcquireAsync(OneHost, "first", CancellationToken.None)).Lease!;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var queued = pool.AcquireAsync(OneHost, "second", CancellationToken.None).AsTask();
+
+        Assert.Equal(["first"], pool.InFlight().Select(l => l.Holder));
+        first.Release();
+        // Handed the slot inside Release, under the pool's lock: listed before its caller even resumes.
+        Assert.Equal(["second"], pool.InFlight().Select(l => l.Holder));
+        var second = (await queued).Lease!;
+        Assert.Equal(_time.GetTimestamp(), second.AdmittedAt);
+
+        second.Release();
+        second.Release();
+        Assert.Empty(pool.InFlight());
+        Assert.Equal(0, pool.Snapshot().Destinations[0].Busy);
+    }
+
+    [Fact]
+    public async Task InFlight_AfterConcurrentAcquireAndRelease_IsEmpty_AndMatchedTheBusyCountThroughout()
+    {
+        var pool = new WorkerPool("odoo", new Dictionary<string, int> { ["odoo:8069"] = 3 }, 0, null, TimeProvider.System);
+        var mismatches = 0;
+        await Parallel.ForAsync(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var lease = (await pool.AcquireAsync(OneHost, i, ct)).Lease!;
+            if (!pool.InFlight().Contains(lease)) Interlocked.Increment(ref mismatches);
+            await Task.Yield();
+            lease.Release();
+        });
+
+        Assert.Equal(0, mismatches);
+        Assert.Empty(pool.InFlight());
+    }
 }

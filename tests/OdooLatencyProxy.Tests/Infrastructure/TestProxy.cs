@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Hosting;
-using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.RequestPath;
 
 namespace OdooLatencyProxy.Tests.Infrastructure;
 
@@ -31,11 +31,11 @@ public static class TestProxy
     };
 }
 
-/// <summary>Keeps every record the proxy hands to its recorders, with the request's X-Test-Id.</summary>
+/// <summary>Keeps every exchange the proxy hands to its recorders, with the request's X-Test-Id.</summary>
 public sealed class RecordingRecorder : IRequestRecorder
 {
-    public ConcurrentQueue<(string TestId, int Status, RequestRecord Record)> Records { get; } = new();
+    public ConcurrentQueue<(string TestId, int Status, ProxyExchange Record)> Records { get; } = new();
 
-    public void Record(HttpContext context, RequestRecord record) =>
-        Records.Enqueue((context.Request.Headers["X-Test-Id"].ToString(), context.Response.StatusCode, record));
+    public void Record(HttpContext context, ProxyExchange exchange) =>
+        Records.Enqueue((context.Request.Headers["X-Test-Id"].ToString(), context.Response.StatusCode, exchange));
 }

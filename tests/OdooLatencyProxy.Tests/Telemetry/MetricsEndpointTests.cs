@@ -162,6 +162,6 @@ public sealed class MetricsEndpointTests
     }
 
     private static OdooMeter CreateMeter(IMeterFactory factory, LatencyWindows windows, TelemetryOptions telemetry) =>
-        new(factory, new RequestNaming(new RequestClassifier()), new WorkerPools(new ProxyTopology(new ProxyOptions()), new ProxyOptions(), TimeProvider.System),
+        new(factory, new RequestClassifier(), new WorkerPools(new ProxyTopology(new ProxyOptions()).WorkersPool, TimeProvider.System),
             windows, new WorkerSaturation(TimeProvider.System, telemetry));
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Hosting;
+using OdooLatencyProxy.RequestPath;
 using OdooLatencyProxy.Telemetry;
 using OdooLatencyProxy.Tests.Infrastructure;
 using OdooSimulator;

@@ -1,15 +1,16 @@
 using System.Buffers;
 using System.Net;
 using OdooLatencyProxy.Configuration;
+using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Odoo.Classification;
-using OdooLatencyProxy.Telemetry;
 using Yarp.ReverseProxy.Transforms;
 
-namespace OdooLatencyProxy.Forwarding;
+namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>
-/// Drains Odoo's response at upstream speed (memory, then a temp file) and gives the worker back before the
-/// client has read a byte, like nginx's proxy_buffering: a slow client never holds an Odoo prefork worker.
+/// The forward stage's response side (a YARP response transform): drains Odoo's response at upstream speed (memory,
+/// then a temp file), judges its first bytes, and ends the upstream call (<see cref="ProxyExchange.EndUpstream"/>)
+/// before the client has read a byte, like nginx's proxy_buffering: a slow client never holds an Odoo prefork worker.
 /// Responses larger than the temp-file cap stream through, holding the worker while they do.
 /// </summary>
 internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvider time, ILogger<ResponseBuffering> logger)
@@ -18,16 +19,16 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
 
     public async ValueTask ApplyAsync(ResponseTransformContext context)
     {
-        var record = context.HttpContext.Features.Get<RequestRecord>();
+        var exchange = context.HttpContext.Features.Get<ProxyExchange>();
         var response = context.ProxyResponse;
-        if (record is null || response is null || response.StatusCode == HttpStatusCode.SwitchingProtocols) return;
+        if (exchange is null || response is null || response.StatusCode == HttpStatusCode.SwitchingProtocols) return;
         if (!options.ResponseBuffering || options.MaxResponseBufferBytes == 0
             || response.Content.Headers.ContentLength > options.MaxResponseBufferBytes)
         {
             // Streams, holding the worker until the stream ends; the outcome is judged on the bytes as they pass.
             if (ResponseOutcomeDetector.ShouldInspectBody((int)response.StatusCode, response.Content.Headers.ContentType?.ToString()))
             {
-                response.Content = new OutcomePeekingContent(response.Content, (int)response.StatusCode, record);
+                response.Content = new OutcomePeekingContent(response.Content, (int)response.StatusCode, exchange);
             }
             return;
         }
@@ -62,9 +63,8 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
         {
             buffer.Dispose();
             var timedOut = e is OperationCanceledException && !context.HttpContext.RequestAborted.IsCancellationRequested;
-            record.UpstreamFailure = timedOut ? RequestRecord.TimeoutFailure : "response body interrupted";
-            record.UpstreamFinishedAt = time.GetTimestamp();
-            record.Lease?.Release();
+            exchange.UpstreamFailure = timedOut ? ProxyExchange.TimeoutFailure : "response body interrupted";
+            exchange.EndUpstream(time.GetTimestamp());
             LogDrainFailed(logger, timedOut ? "timed out" : e.GetType().Name);
             // Headers have not reached the client yet, so a clean 502/504 replaces the broken response.
             var http = context.HttpContext.Response;
@@ -72,7 +72,7 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
             http.StatusCode = timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
             http.ContentType = "text/plain; charset=utf-8";
             upstream.Dispose();
-            response.Content = new StringContent($"Odoo did not answer: {record.UpstreamFailure}.\n");
+            response.Content = new StringContent($"Odoo did not answer: {exchange.UpstreamFailure}.\n");
             return;
         }
         finally
@@ -80,14 +80,13 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        record.DetectedOutcome = ResponseOutcomeDetector.Detect((int)response.StatusCode, upstream.Headers.ContentType?.ToString(),
+        exchange.DetectedOutcome = ResponseOutcomeDetector.Detect((int)response.StatusCode, upstream.Headers.ContentType?.ToString(),
             Encoding(upstream), buffer.Prefix(ResponseOutcomeDetector.DefaultPrefixBytes), isCompleteBody: rest is null && buffer.Length <= ResponseOutcomeDetector.DefaultPrefixBytes);
         response.Content = new BufferedContent(buffer, rest, upstream);
         if (rest is null)
         {
             upstream.Dispose();
-            record.UpstreamFinishedAt = time.GetTimestamp();
-            record.Lease?.Release();
+            exchange.EndUpstream(time.GetTimestamp());
         }
     }
 

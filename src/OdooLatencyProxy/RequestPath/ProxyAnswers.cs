@@ -1,4 +1,4 @@
-namespace OdooLatencyProxy.Forwarding;
+namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>The short plain-text answers the proxy gives itself (413, 400, 502, 503), never with Odoo's headers.</summary>
 internal static class ProxyAnswers

@@ -1,30 +1,26 @@
 using System.Buffers;
-using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Forwarding;
-using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.Odoo.Classification;
 
-namespace OdooLatencyProxy.Classification;
+namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>
-/// Names each request on the request path: from method and path, then, where the path is not enough,
+/// The name stage: names each request from method and path, then, where the path is not enough,
 /// from a bounded peek at the body, which Odoo then receives byte for byte.
 /// </summary>
 internal sealed class RequestNaming(RequestClassifier classifier)
 {
-    /// <summary>The classifier in use (its known operations and thresholds feed telemetry).</summary>
-    public RequestClassifier Classifier => classifier;
-
-    /// <summary>Stage 1, before anything is read: no allocation.</summary>
-    public RouteClassification NameFromRoute(HttpContext context, RequestRecord record)
+    /// <summary>From the request line, before anything is read: no allocation.</summary>
+    public RouteClassification NameFromRoute(HttpContext context, ProxyExchange exchange)
     {
         var request = context.Request;
         var route = classifier.ClassifyRoute(request.Method, request.Path.Value ?? "/", request.Headers.UserAgent.ToString());
-        record.Operation = route.Operation;
+        exchange.Operation = route.Operation;
         return route;
     }
 
-    /// <summary>Stage 2: reads at most the peek limit from the body and leaves the body as it was for forwarding.</summary>
-    public async ValueTask NameFromBodyAsync(HttpContext context, RouteClassification route, RequestRecord record)
+    /// <summary>From the body, once buffered: reads at most the peek limit from the body and leaves the body as it was for forwarding.</summary>
+    public async ValueTask NameFromBodyAsync(HttpContext context, RouteClassification route, ProxyExchange exchange)
     {
         if (!route.NeedsBody) return;
         var request = context.Request;
@@ -47,7 +43,7 @@ internal sealed class RequestNaming(RequestClassifier classifier)
             else request.Body = new PrefixReplayStream(peek.AsSpan(0, read).ToArray(), body);
 
             var whole = read <= limit ? read : long.MaxValue;
-            record.Operation = classifier.ClassifyBody(route, request.Method, request.Path.Value ?? "/",
+            exchange.Operation = classifier.ClassifyBody(route, request.Method, request.Path.Value ?? "/",
                 peek.AsSpan(0, Math.Min(read, limit)), whole, request.Headers.ContentEncoding.ToString());
         }
         finally

@@ -2,19 +2,18 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using OdooLatencyProxy.Configuration;
-using OdooLatencyProxy.Telemetry;
 
-namespace OdooLatencyProxy.Forwarding;
+namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>
-/// Reads a request body completely (memory, then a temp file that is always deleted) before a worker is taken,
+/// The buffer stage: reads a request body completely (memory, then a temp file that is always deleted) before a worker is taken,
 /// like nginx's proxy_request_buffering: a client trickling an upload never holds an Odoo prefork worker,
 /// whose own socket timeout is 2 s.
 /// </summary>
 internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<RequestBuffering> logger)
 {
     /// <summary>Buffers the body; returns false when the request was refused or the client left (response already set).</summary>
-    public async ValueTask<bool> BufferAsync(HttpContext context, RequestRecord record)
+    public async ValueTask<bool> BufferAsync(HttpContext context, ProxyExchange exchange)
     {
         var request = context.Request;
         if (!options.RequestBuffering || !HasBody(context)) return true;
@@ -52,7 +51,7 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         // The client's 100-continue was answered while buffering; passed on, it would make Odoo's side wait for nothing.
         request.Headers.Remove(HeaderNames.Expect);
         request.ContentLength = buffered.Length;
-        record.RequestBodyBytes = buffered.Length;
+        exchange.RequestBodyBytes = buffered.Length;
         return true;
     }
 

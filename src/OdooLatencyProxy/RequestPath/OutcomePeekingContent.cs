@@ -1,14 +1,14 @@
 using System.Net;
+using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Odoo.Classification;
-using OdooLatencyProxy.Telemetry;
 
-namespace OdooLatencyProxy.Forwarding;
+namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>
 /// A streamed response that keeps a copy of its first bytes as they pass, and judges the outcome
 /// (JSON-RPC error, XML-RPC fault) from them; never buffers more than the detector needs.
 /// </summary>
-internal sealed class OutcomePeekingContent(HttpContent inner, int status, RequestRecord record) : HttpContent
+internal sealed class OutcomePeekingContent(HttpContent inner, int status, ProxyExchange exchange) : HttpContent
 {
     private readonly byte[] _prefix = new byte[ResponseOutcomeDetector.DefaultPrefixBytes];
     private int _length;
@@ -48,7 +48,7 @@ internal sealed class OutcomePeekingContent(HttpContent inner, int status, Reque
         _length += take;
         if (!ended && _length < _prefix.Length) return;
         _judged = true;
-        record.DetectedOutcome = ResponseOutcomeDetector.Detect(status, inner.Headers.ContentType?.ToString(),
+        exchange.DetectedOutcome = ResponseOutcomeDetector.Detect(status, inner.Headers.ContentType?.ToString(),
             ResponseBuffering.Encoding(inner), _prefix.AsSpan(0, _length), isCompleteBody: ended);
     }
 

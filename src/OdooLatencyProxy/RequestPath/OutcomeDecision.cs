@@ -1,0 +1,29 @@
+using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Odoo.Classification;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace OdooLatencyProxy.RequestPath;
+
+/// <summary>The judge stage: the final outcome of an exchange. What the proxy saw (rejection, abort, transport failure) beats what Odoo said.</summary>
+internal static class OutcomeDecision
+{
+    public static ResponseOutcome Decide(HttpContext context, ProxyExchange exchange)
+    {
+        switch (exchange.Rejection)
+        {
+            case AdmissionRejection.QueueFull or AdmissionRejection.QueueTimeout:
+                return new ResponseOutcome(OdooOutcome.Rejected);
+            case AdmissionRejection.ClientAborted:
+                return new ResponseOutcome(OdooOutcome.ClientAbort);
+        }
+        if (exchange.UpstreamFailure is { } failure)
+        {
+            return new ResponseOutcome(failure == ProxyExchange.TimeoutFailure ? OdooOutcome.Timeout : OdooOutcome.UpstreamError);
+        }
+        if (context.Features.Get<IForwarderErrorFeature>() is { } error) return new ResponseOutcome(UpstreamErrors.Outcome(error.Error));
+        if (context.RequestAborted.IsCancellationRequested) return new ResponseOutcome(OdooOutcome.ClientAbort);
+        if (exchange.DetectedOutcome is { } detected) return detected;
+        // Nothing peeked at (a refusal by the proxy, a non-JSON response): the status decides.
+        return ResponseOutcomeDetector.Detect(context.Response.StatusCode, default, default, default, isCompleteBody: false);
+    }
+}

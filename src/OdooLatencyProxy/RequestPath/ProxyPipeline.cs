@@ -1,0 +1,50 @@
+using OdooLatencyProxy.Admission;
+using Yarp.ReverseProxy.Model;
+
+namespace OdooLatencyProxy.RequestPath;
+
+/// <summary>
+/// The proxy's request path inside YARP's pipeline, one exchange per request, in order: name, buffer, admit, forward,
+/// judge, record. Each stage is its own type; the exchange is recorded exactly once, whatever happened.
+/// Load balancing is admission's choice of destination.
+/// </summary>
+internal sealed class ProxyPipeline(
+    RequestNaming naming, RequestBuffering buffering, WorkerAdmission admission, UpstreamCall upstream, ExchangeRecording recording, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var exchange = new ProxyExchange { StartedAt = time.GetTimestamp() };
+        context.Features.Set(exchange);
+        var route = naming.NameFromRoute(context, exchange);
+        var proxy = context.GetReverseProxyFeature();
+        var pool = admission.PoolFor(proxy);
+        try
+        {
+            recording.Started(context, exchange);
+            if (pool is null)
+            {
+                await next(); // Websockets and long polling: the gevent port, not counted against workers.
+                return;
+            }
+            if (!await buffering.BufferAsync(context, exchange)) return;
+            await naming.NameFromBodyAsync(context, route, exchange);
+            if (proxy.AvailableDestinations.Count == 0)
+            {
+                await next(); // YARP answers 503: no destination configured.
+                return;
+            }
+            if (!await admission.AdmitAsync(context, proxy, pool, exchange)) return;
+            await upstream.ForwardAsync(context, exchange, next);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while its body was read: nothing to answer.
+        }
+        finally
+        {
+            exchange.FinishedAt = time.GetTimestamp();
+            exchange.Outcome = OutcomeDecision.Decide(context, exchange);
+            recording.Finished(context, exchange);
+        }
+    }
+}
