@@ -24,7 +24,7 @@ public sealed partial class DeploymentFileTests
     public void ComposeFile_HasTheWholeStackAndEveryMountedFileExists()
     {
         var services = (YamlMappingNode)LoadYaml(Compose)[0]["services"];
-        Assert.Equal(["alertmanager", "cadvisor", "grafana", "odoo", "postgres", "prometheus", "proxy"], services.Children.Keys.Select(Text).Order(StringComparer.Ordinal));
+        Assert.Equal(["alertmanager", "cadvisor", "grafana", "node-exporter", "odoo", "postgres", "prometheus", "proxy"], services.Children.Keys.Select(Text).Order(StringComparer.Ordinal));
         foreach (var (name, service) in services.Children.Select(c => (Text(c.Key), (YamlMappingNode)c.Value)))
         {
             if (!service.Children.TryGetValue("volumes", out var volumes)) continue;
