@@ -246,10 +246,36 @@ internal static class AlertRuleGenerator
             {
                 _ when key.EndsWith("_for", StringComparison.Ordinal) => System.Text.RegularExpressions.Regex.IsMatch(value, "^([0-9]+(ms|s|m|h|d|w|y))+$"),
                 "proxy_job" => System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9_.:/-]+$"),
-                "runbook_base" => Uri.TryCreate(value, UriKind.Absolute, out _),
+                // Relative (the repository's docs/runbooks.md, the default) or absolute (where your team reads it); the
+                // generator appends #<anchor>, so the base carries none.
+                "runbook_base" => Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out _) && !value.Contains('#', StringComparison.Ordinal),
+                // Label regexes, placed inside "..." of a PromQL matcher.
+                "containers" or "volume_mountpoints" => IsRegex(value),
                 _ => IsPositiveNumber(value) || value == "0",
             };
-            if (!ok) throw new FormatException($"'{key}: {value}' is not valid ({(key.EndsWith("_for", StringComparison.Ordinal) ? "a Prometheus duration such as 5m" : "a number")})");
+            if (!ok) throw new FormatException($"'{key}: {value}' is not valid ({Expected(key)})");
+        }
+
+        private static string Expected(string key) => key switch
+        {
+            _ when key.EndsWith("_for", StringComparison.Ordinal) => "a Prometheus duration such as 5m",
+            "runbook_base" => "a URL or relative path without #",
+            "containers" or "volume_mountpoints" => "a regular expression without quotes or backslashes",
+            _ => "a number",
+        };
+
+        private static bool IsRegex(string value)
+        {
+            if (value.Contains('"', StringComparison.Ordinal) || value.Contains('\\', StringComparison.Ordinal)) return false;
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(value, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+                return true;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
         }
 
         private static bool IsPositiveNumber(string value) =>

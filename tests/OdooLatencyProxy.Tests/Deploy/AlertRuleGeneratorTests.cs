@@ -69,10 +69,25 @@ public sealed class AlertRuleGeneratorTests
     [InlineData("operations:\n  sale_order.confirm:\n    p95_seconds: -1\n", "positive number")]
     [InlineData("operations:\n  'sale\"order':\n    p95_seconds: 1\n", "not an operation name")]
     [InlineData("limits:\n  x: 1\n", "unknown section")]
+    [InlineData("selectors:\n  runbook_base: docs/runbooks.md#top\n", "without #")]
+    [InlineData("selectors:\n  containers: odoo|(postgres\n", "regular expression")]
+    [InlineData("selectors:\n  volume_mountpoints: '/\"x'\n", "regular expression")]
     public void MalformedThresholds_AreRefusedWithTheKeyNamed(string yaml, string message)
     {
         var error = Assert.Throws<FormatException>(() => AlertRuleGenerator.Render(yaml, Template));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("docs/runbooks.md")]
+    [InlineData("https://git.example.com/ops/odoo-latency-proxy/blob/main/docs/runbooks.md")]
+    public void RunbookBase_IsASettingEveryAlertLinksFromWithItsOwnAnchor(string runbookBase)
+    {
+        var yaml = Repo.Read("deploy/prometheus/thresholds.yml").Replace("  runbook_base: docs/runbooks.md\n", $"  runbook_base: {runbookBase}\n", StringComparison.Ordinal);
+        var alerts = MonitoringQueries.RulesOf("x", AlertRuleGenerator.Render(yaml, Template)).Where(r => r.IsAlert).ToList();
+        Assert.NotEmpty(alerts);
+        Assert.All(alerts, a => Assert.Equal($"{runbookBase}#{a.Name.ToLowerInvariant()}",
+            ((YamlDotNet.RepresentationModel.YamlScalarNode)((YamlDotNet.RepresentationModel.YamlMappingNode)a.Node["annotations"])["runbook_url"]).Value));
     }
 
     [Fact]

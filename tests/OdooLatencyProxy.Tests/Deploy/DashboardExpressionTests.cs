@@ -76,7 +76,7 @@ public sealed class DashboardExpressionTests
     }
 
     // Series are "selector|values" sampled every 5 s (Grafana's rate interval here is 15 s); evaluated at 100 s.
-    private static async Task AssertPanelAsync(string dashboard, string title, string[] series, (string Labels, double Value)[] expected, int target = 0)
+    internal static async Task AssertPanelAsync(string dashboard, string title, string[] series, (string Labels, double Value)[] expected, int target = 0)
     {
         var query = MonitoringQueries.DashboardQueries().Where(q => q.Where.StartsWith($"{dashboard} / {title} / ", StringComparison.Ordinal)).ElementAt(target);
         var expr = MonitoringQueries.ForPrometheus(query.Expr);

@@ -60,11 +60,19 @@ public sealed class DashboardTests
 
     [Theory]
     [MemberData(nameof(Dashboards))]
-    public void EveryProxyQuery_FollowsTheInstanceVariable(string file)
+    public void EveryQuery_FollowsTheInstanceContainerOrMountpointVariable(string file)
     {
         foreach (var query in MonitoringQueries.DashboardQueries().Where(q => q.Where.StartsWith(file, StringComparison.Ordinal)))
         {
-            Assert.All(MonitoringQueries.Selectors(query.Expr), s => Assert.Contains("instance", s.Labels));
+            foreach (var (metric, labels) in MonitoringQueries.Selectors(query.Expr))
+            {
+                // The proxy's series follow $instance (a proxy); cAdvisor's follow $container; node-exporter's $mountpoint.
+                var variable = metric.StartsWith("container_", StringComparison.Ordinal) ? "container"
+                    : metric.StartsWith("node_", StringComparison.Ordinal) ? "mountpoint"
+                    : "instance";
+                Assert.True(labels.Contains(variable), $"{query.Where}: {metric} does not follow ${variable}");
+                Assert.Contains($"{variable}=~\"${variable}\"", query.Expr, StringComparison.Ordinal);
+            }
         }
     }
 

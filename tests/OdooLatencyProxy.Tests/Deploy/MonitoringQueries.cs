@@ -104,7 +104,9 @@ internal static partial class MonitoringQueries
             .Replace("$__interval", "5s", StringComparison.Ordinal)
             .Replace("$__range", "1m", StringComparison.Ordinal)
             .Replace("$instance", ".*", StringComparison.Ordinal)
-            .Replace("$operation", ".*", StringComparison.Ordinal);
+            .Replace("$operation", ".*", StringComparison.Ordinal)
+            .Replace("$container", ".*", StringComparison.Ordinal)
+            .Replace("$mountpoint", ".*", StringComparison.Ordinal);
         Assert.DoesNotContain("$", result, StringComparison.Ordinal);
         return result;
     }

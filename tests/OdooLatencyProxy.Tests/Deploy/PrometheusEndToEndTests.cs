@@ -14,8 +14,8 @@ namespace OdooLatencyProxy.Tests.Deploy;
 
 /// <summary>
 /// The shipped dashboards and rules against a real Prometheus scraping the real proxy (in front of the prefork simulator,
-/// its collector reading a real PostgreSQL with an Odoo 18 schema): every expression returns data, and the occupancy
-/// alert fires when the simulator's workers are held busy.
+/// its collector reading a real PostgreSQL with an Odoo 18 schema) and the cAdvisor/node-exporter fixture scrapes: every
+/// expression returns data, and the occupancy alert fires when the simulator's workers are held busy.
 /// </summary>
 public sealed class PrometheusEndToEndTests(PostgresFixture postgres)
 {
@@ -45,7 +45,9 @@ public sealed class PrometheusEndToEndTests(PostgresFixture postgres)
             .Build();
         var options = TestProxy.Options(sim.HttpUri, sim.GeventUri, workers: 2) with { MaxQueueLength = 2 };
         await using var proxy = await ProxyHost.StartAsync(options, configuration);
-        await using var prometheus = await PrometheusServer.StartAsync(Job, [proxy.AdminUri], new Dictionary<string, string>
+        // cAdvisor and node-exporter for the container and host panels: their fixture scrapes, as compose scrapes them.
+        await using var exporters = await FixtureExporters.StartAsync();
+        await using var prometheus = await PrometheusServer.StartAsync([new ScrapeJob(Job, [proxy.AdminUri]), .. exporters.Jobs], new Dictionary<string, string>
         {
             ["rules.yml"] = Repo.Read("deploy/prometheus/rules.yml"),
             ["alerts.yml"] = Repo.Read("deploy/prometheus/alerts.yml"),

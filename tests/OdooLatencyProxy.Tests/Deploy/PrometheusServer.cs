@@ -4,8 +4,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using YamlDotNet.RepresentationModel;
 
 namespace OdooLatencyProxy.Tests.Deploy;
+
+/// <summary>One scrape job: its name, its targets' host:port and, as a shipped configuration has them, metric relabelings.</summary>
+internal sealed record ScrapeJob(string Name, IReadOnlyList<Uri> Targets, YamlSequenceNode? MetricRelabelConfigs = null);
 
 /// <summary>
 /// A real Prometheus (Debian's package) on a free loopback port with a generated configuration and temporary storage,
@@ -42,23 +46,36 @@ internal sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Starts Prometheus scraping <paramref name="targets"/> (host:port of admin listeners) as <paramref name="job"/>, with the given rule files' contents.</summary>
-    public static async Task<PrometheusServer> StartAsync(string job, IEnumerable<Uri> targets, IReadOnlyDictionary<string, string> ruleFiles)
+    public static Task<PrometheusServer> StartAsync(string job, IEnumerable<Uri> targets, IReadOnlyDictionary<string, string> ruleFiles) =>
+        StartAsync([new ScrapeJob(job, [.. targets])], ruleFiles);
+
+    /// <summary>Starts Prometheus scraping every job's targets every second, with the given rule files' contents.</summary>
+    public static async Task<PrometheusServer> StartAsync(IReadOnlyList<ScrapeJob> jobs, IReadOnlyDictionary<string, string> ruleFiles)
     {
         var root = Directory.CreateTempSubdirectory("olp-prometheus-").FullName;
         foreach (var (name, text) in ruleFiles) await File.WriteAllTextAsync(Path.Combine(root, name), text);
-        var config = $"""
-            global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
-              evaluation_interval: 1s
-            rule_files: [{string.Join(", ", ruleFiles.Keys.Select(k => $"\"{Path.Combine(root, k)}\""))}]
-            scrape_configs:
-              - job_name: {job}
-                metrics_path: /metrics
-                static_configs:
-                  - targets: [{string.Join(", ", targets.Select(t => $"\"{t.Authority}\""))}]
-            """;
-        await File.WriteAllTextAsync(Path.Combine(root, "prometheus.yml"), config);
+        var scrapeConfigs = new YamlSequenceNode();
+        foreach (var job in jobs)
+        {
+            var target = new YamlSequenceNode(job.Targets.Select(t => new YamlScalarNode(t.Authority)));
+            var scrape = new YamlMappingNode
+            {
+                { "job_name", job.Name },
+                { "metrics_path", "/metrics" },
+                { "static_configs", new YamlSequenceNode(new YamlMappingNode { { "targets", target } }) },
+            };
+            if (job.MetricRelabelConfigs is not null) scrape.Add("metric_relabel_configs", job.MetricRelabelConfigs);
+            scrapeConfigs.Add(scrape);
+        }
+        var document = new YamlMappingNode
+        {
+            { "global", new YamlMappingNode { { "scrape_interval", "1s" }, { "scrape_timeout", "1s" }, { "evaluation_interval", "1s" } } },
+            { "rule_files", new YamlSequenceNode(ruleFiles.Keys.Select(k => new YamlScalarNode(Path.Combine(root, k)))) },
+            { "scrape_configs", scrapeConfigs },
+        };
+        var config = new StringWriter();
+        new YamlStream(new YamlDocument(document)).Save(config, assignAnchors: false);
+        await File.WriteAllTextAsync(Path.Combine(root, "prometheus.yml"), config.ToString());
         var port = FreePort();
         var info = new ProcessStartInfo(ExternalTool.Find("prometheus"))
         {
