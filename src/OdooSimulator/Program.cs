@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using OdooSimulator;
+using OdooSimulator.Hosting;
 
 var workers = new Option<int>("--workers") { Description = "Prefork HTTP workers (Odoo's --workers).", DefaultValueFactory = _ => 4 };
 var httpPort = new Option<int>("--http-port") { Description = "HTTP worker port.", DefaultValueFactory = _ => 8069 };

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace OdooSimulator;
 
-/// <summary>Configuration of an <see cref="OdooSimulatorServer"/>; every field has a working default.</summary>
+/// <summary>Configuration of an <see cref="Hosting.OdooSimulatorServer"/>; every field has a working default.</summary>
 public sealed record SimulatorOptions
 {
     /// <summary>Number of prefork HTTP workers, Odoo's <c>--workers</c>. Default 4.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Hosting;
 using OdooSimulator;
+using OdooSimulator.Hosting;
 
 namespace OdooLatencyProxy.LoadTest.Hosting;
 

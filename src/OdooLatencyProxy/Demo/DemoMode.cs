@@ -1,6 +1,7 @@
 using System.Text;
 using OdooLatencyProxy.Configuration;
 using OdooSimulator;
+using OdooSimulator.Hosting;
 
 namespace OdooLatencyProxy.Demo;
 

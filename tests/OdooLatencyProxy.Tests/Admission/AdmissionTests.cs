@@ -191,7 +191,7 @@ public sealed class AdmissionTests
     [Fact]
     public async Task InFrontOfAPreforkOdoo_TheQueueMovesFromTheKernelIntoTheProxy()
     {
-        await using var odoo = await OdooSimulator.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
+        await using var odoo = await OdooSimulator.Hosting.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
         var recorder = new RecordingRecorder();
         await using var proxy = await TestProxy.StartAsync(TestProxy.Options(odoo.HttpUri, odoo.GeventUri, workers: 2), recorder);
         using var client = TestProxy.Client(proxy);

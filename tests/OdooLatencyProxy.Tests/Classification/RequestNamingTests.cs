@@ -99,7 +99,7 @@ public sealed class RequestNamingTests
     [InlineData("server_error", true, "server_error", null)]
     public async Task OdooFailuresInsideHttp200_AreCountedAsFailures(string? fail, bool buffering, string outcome, string? error)
     {
-        await using var odoo = await OdooSimulator.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
+        await using var odoo = await OdooSimulator.Hosting.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
         var recorder = new RecordingRecorder();
         await using var proxy = await TestProxy.StartAsync(TestProxy.Options(odoo.HttpUri, odoo.GeventUri) with { ResponseBuffering = buffering }, recorder);
         using var client = TestProxy.Client(proxy);

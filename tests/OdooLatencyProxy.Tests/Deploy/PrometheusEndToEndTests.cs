@@ -9,6 +9,7 @@ using OdooLatencyProxy.Tests.Collector;
 using OdooLatencyProxy.Tests.Infrastructure;
 using OdooLatencyProxy.Tests.Telemetry;
 using OdooSimulator;
+using OdooSimulator.Hosting;
 
 namespace OdooLatencyProxy.Tests.Deploy;
 

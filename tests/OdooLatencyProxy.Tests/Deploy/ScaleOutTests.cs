@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using OdooLatencyProxy.Hosting;
 using OdooLatencyProxy.Tests.Infrastructure;
 using OdooSimulator;
+using OdooSimulator.Hosting;
 
 namespace OdooLatencyProxy.Tests.Deploy;
 

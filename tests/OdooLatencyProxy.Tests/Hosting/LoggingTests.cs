@@ -12,7 +12,7 @@ public sealed class LoggingTests
     [Fact]
     public async Task DebugLog_ShowsOperationAndOutcome_ButNoBodyCookieTokenOrQuery()
     {
-        await using var odoo = await OdooSimulator.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
+        await using var odoo = await OdooSimulator.Hosting.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
         var logs = new CapturingLoggerProvider();
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>

@@ -21,7 +21,7 @@ public sealed class OtlpExportTests
             pushes.Enqueue((c.Request.Path.Value ?? "", c.Request.ContentType, body.ToArray()));
             c.Response.StatusCode = StatusCodes.Status200OK;
         });
-        await using var odoo = await OdooSimulator.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
+        await using var odoo = await OdooSimulator.Hosting.OdooSimulatorServer.StartAsync(new OdooSimulator.SimulatorOptions { Workers = 2 });
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Telemetry:OtlpEndpoint"] = new Uri(collector.Uri, "/v1/metrics").ToString(),

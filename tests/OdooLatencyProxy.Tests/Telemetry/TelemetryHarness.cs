@@ -9,6 +9,7 @@ using OdooLatencyProxy.RequestPath;
 using OdooLatencyProxy.Telemetry;
 using OdooLatencyProxy.Tests.Infrastructure;
 using OdooSimulator;
+using OdooSimulator.Hosting;
 
 namespace OdooLatencyProxy.Tests.Telemetry;
 

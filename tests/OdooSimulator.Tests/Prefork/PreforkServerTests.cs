@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using OdooSimulator.Tests.Support;
+using OdooSimulator.Hosting;
 
 namespace OdooSimulator.Tests.Prefork;
 

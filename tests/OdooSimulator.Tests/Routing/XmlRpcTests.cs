@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
 using OdooSimulator.Tests.Support;
+using OdooSimulator.Hosting;
 
 namespace OdooSimulator.Tests.Routing;
 

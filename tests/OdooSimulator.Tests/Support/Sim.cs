@@ -1,3 +1,4 @@
+using OdooSimulator.Hosting;
 namespace OdooSimulator.Tests.Support;
 
 /// <summary>Starting simulators for tests: ephemeral loopback ports, latency off unless a test wants it.</summary>

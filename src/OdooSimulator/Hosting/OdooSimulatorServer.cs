@@ -5,7 +5,7 @@ using OdooSimulator.Latency;
 using OdooSimulator.Prefork;
 using OdooSimulator.Routing;
 
-namespace OdooSimulator;
+namespace OdooSimulator.Hosting;
 
 /// <summary>
 /// A stand-in Odoo 17 running in-process: prefork HTTP workers on <see cref="HttpUri"/> and the gevent port on
