@@ -5,12 +5,13 @@ namespace OdooLatencyProxy.Admission;
 /// <summary>The admission pools of the proxy, and their live numbers for telemetry and the admin API.</summary>
 public sealed class WorkerPools
 {
-    /// <summary>Creates the pool for the Odoo HTTP workers described by <paramref name="topology"/>.</summary>
-    public WorkerPools(ProxyTopology topology, Configuration.ProxyOptions options, TimeProvider time, IWorkerPoolObserver? observer = null)
+    /// <summary>Creates the pool for the Odoo HTTP workers of <paramref name="options"/>.</summary>
+    public WorkerPools(Configuration.ProxyOptions options, TimeProvider time, IWorkerPoolObserver? observer = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Workers = new WorkerPool(
             ProxyTopology.WorkersCluster,
-            topology.WorkerDestinations.ToDictionary(ProxyTopology.DestinationId, d => d.Workers),
+            options.Upstreams.ToDictionary(d => d.Id, options.WorkerLimit),
             options.MaxQueueLength,
             options.MaxQueueWait,
             time,

@@ -15,14 +15,10 @@ public sealed class ProxyTopology
     /// <summary>Cluster of Odoo's gevent port (8072): websockets and long polling, never counted against workers.</summary>
     public const string GeventCluster = "odoo-gevent";
 
-    /// <summary>Metadata key of a destination's worker count.</summary>
-    public const string WorkersMetadata = "odoo.workers";
-
     /// <summary>Builds routes and clusters from validated options.</summary>
     public ProxyTopology(ProxyOptions options)
     {
-        WorkerDestinations = ProxyOptionsLoader.WorkerDestinations(options);
-        var gevent = ProxyOptionsLoader.GeventDestinations(options);
+        ArgumentNullException.ThrowIfNull(options);
 
         Routes =
         [
@@ -32,14 +28,11 @@ public sealed class ProxyTopology
         ];
         Clusters =
         [
-            Cluster(WorkersCluster, WorkerDestinations, options.Timeout, options, activeHealth: true),
+            Cluster(WorkersCluster, options.Upstreams, options.Timeout, options, activeHealth: true),
             // The websocket's idle life is the activity timeout of its cluster: never YARP's 100 s default.
-            Cluster(GeventCluster, gevent, options.EffectiveWebSocketIdleTimeout, options, activeHealth: false),
+            Cluster(GeventCluster, options.GeventUpstreams, options.EffectiveWebSocketIdleTimeout, options, activeHealth: false),
         ];
     }
-
-    /// <summary>The HTTP worker destinations with their worker counts.</summary>
-    public IReadOnlyList<UpstreamDestination> WorkerDestinations { get; }
 
     /// <summary>YARP routes.</summary>
     public IReadOnlyList<RouteConfig> Routes { get; }
@@ -47,20 +40,11 @@ public sealed class ProxyTopology
     /// <summary>YARP clusters.</summary>
     public IReadOnlyList<ClusterConfig> Clusters { get; }
 
-    /// <summary>The destination id YARP and the metrics use for an address: its authority (host:port).</summary>
-    public static string DestinationId(UpstreamDestination destination) => destination.Address.Authority;
-
     private static ClusterConfig Cluster(string id, IReadOnlyList<UpstreamDestination> destinations, TimeSpan activityTimeout, ProxyOptions options, bool activeHealth) => new()
     {
         ClusterId = id,
         LoadBalancingPolicy = Yarp.ReverseProxy.LoadBalancing.LoadBalancingPolicies.LeastRequests,
-        Destinations = destinations.ToDictionary(
-            DestinationId,
-            d => new DestinationConfig
-            {
-                Address = d.Address.ToString(),
-                Metadata = new Dictionary<string, string> { [WorkersMetadata] = d.Workers.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            }),
+        Destinations = destinations.ToDictionary(d => d.Id, d => new DestinationConfig { Address = d.Address.ToString() }),
         HttpRequest = new ForwarderRequestConfig
         {
             ActivityTimeout = activityTimeout,

@@ -85,7 +85,7 @@ public sealed class MetricsEndpointTests
             },
         };
         listener.Start();
-        var pools = new WorkerPools(new ProxyTopology(new ProxyOptions()), new ProxyOptions(), TimeProvider.System);
+        var pools = new WorkerPools(new ProxyOptions(), TimeProvider.System);
         using var windows = new LatencyWindows(TimeProvider.System, TimeSpan.FromSeconds(5));
         var meter = new OdooMeter(factory, new RequestNaming(new RequestClassifier()), pools, windows,
             new WorkerSaturation(TimeProvider.System, new TelemetryOptions()));
