@@ -29,7 +29,7 @@ public static class Durations
                 break;
             }
         }
-        return double.TryParse(number.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n >= 0
+        return double.TryParse(number.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && n * scale <= TimeSpan.MaxValue.TotalSeconds
             ? TimeSpan.FromTicks((long)Math.Round(n * scale * TimeSpan.TicksPerSecond))
             : null;
     }

@@ -60,6 +60,9 @@ public sealed class ProxyHost : IAsyncDisposable
     internal static async Task<ProxyHost> StartValidatedAsync(
         ProxyOptions options, IConfiguration? configuration, Action<IServiceCollection>? services, CancellationToken cancellationToken)
     {
+        // A port already taken is a setting to change, not a crash: checked before any host starts (and logs a stack trace).
+        ThrowIfInUse(ProxyOptions.Section + ":" + nameof(options.Listen), options.Listen);
+        ThrowIfInUse(ProxyOptions.Section + ":" + nameof(options.AdminListen), options.AdminListen);
         var topology = new ProxyTopology(options);
         var telemetry = ProxySettings.Bind<TelemetryOptions>(configuration, TelemetryOptions.Section);
         var publicApp = BuildPublic(options, telemetry, topology, ClassifierLoader.Load(configuration), configuration, services);
@@ -77,7 +80,25 @@ public sealed class ProxyHost : IAsyncDisposable
         return new ProxyHost(publicApp, adminApp);
     }
 
-    // A port already taken is a setting to change, not a crash: one line naming the setting and the address.
+    private static void ThrowIfInUse(string setting, string url)
+    {
+        var endpoint = ListenUrl.Endpoint(url);
+        if (endpoint.Port == 0) return;
+        using var probe = new System.Net.Sockets.Socket(endpoint.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            probe.Bind(endpoint);
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw InUse(setting, url);
+        }
+    }
+
+    private static ConfigurationException InUse(string setting, string url) =>
+        new(setting, $"{ListenUrl.Endpoint(url)} is already in use by another process");
+
+    // The port can still be taken between the check and the bind: the same one line then.
     private static async Task StartListenerAsync(WebApplication app, string setting, string url, CancellationToken cancellationToken)
     {
         try
@@ -87,7 +108,7 @@ public sealed class ProxyHost : IAsyncDisposable
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
             await app.DisposeAsync();
-            throw new ConfigurationException(setting, $"{ListenUrl.Endpoint(url)} is already in use by another process");
+            throw InUse(setting, url);
         }
         catch (OptionsValidationException e)
         {

@@ -71,7 +71,7 @@ public sealed class CommandLineTests
         await File.WriteAllTextAsync(file, """{"Classification":{"Rules":[{"Name":"ok.rule","Path":"/ok"},{"Name":"shop.orders","PathRegex":"/shop/(unclosed"}]}}""");
         try
         {
-            var (exitCode, stderr) = await RunProxyAsync("--config", file);
+            var (exitCode, stderr, _) = await RunProxyAsync("--config", file);
 
             Assert.Equal(2, exitCode);
             Assert.StartsWith("Invalid configuration: Classification:Rules:1: Classification rule #1 ('shop.orders'):", stderr, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class CommandLineTests
     [InlineData("Invalid configuration: Collector:PasswordFile (--odoo-db-password-file): file '/no/such/password' does not exist", "--odoo-db-password-file", "/no/such/password")]
     public async Task TheRealBinary_WithABadSetting_ExitsWithTheMessage(string message, string flag, string value)
     {
-        var (exitCode, stderr) = await RunProxyAsync(flag, value);
+        var (exitCode, stderr, _) = await RunProxyAsync(flag, value);
 
         Assert.Equal(2, exitCode);
         Assert.Equal(message, stderr);
@@ -101,7 +101,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task TheRealBinary_WithTwoBadSettings_ReportsBothAtOnce()
     {
-        var (exitCode, stderr) = await RunProxyAsync("--workers", "-4", "--odoo-log", "/no/such/odoo.log");
+        var (exitCode, stderr, _) = await RunProxyAsync("--workers", "-4", "--odoo-log", "/no/such/odoo.log");
 
         Assert.Equal(2, exitCode);
         Assert.Equal(
@@ -115,7 +115,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task TheRealBinary_WithTwoBadFlagValues_ReportsBothAtOnce()
     {
-        var (exitCode, stderr) = await RunProxyAsync("--workers", "many", "--max-queue-wait", "soon");
+        var (exitCode, stderr, _) = await RunProxyAsync("--workers", "many", "--max-queue-wait", "soon");
 
         Assert.Equal(2, exitCode);
         Assert.Equal(
@@ -135,10 +135,11 @@ public sealed class CommandLineTests
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        var (exitCode, stderr) = await RunProxyAsync(flag, $"http://127.0.0.1:{port}");
+        var (exitCode, stderr, stdout) = await RunProxyAsync(flag, $"http://127.0.0.1:{port}");
 
         Assert.Equal(2, exitCode);
         Assert.Equal($"Invalid configuration: {setting} ({flag}): 127.0.0.1:{port} is already in use by another process", stderr);
+        Assert.DoesNotContain("Exception", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,7 +179,7 @@ public sealed class CommandLineTests
     }
 
     // Runs the built proxy (loopback ports unless the test sets them) until it exits by itself (it must, on bad configuration).
-    private static async Task<(int ExitCode, string Stderr)> RunProxyAsync(params string[] args)
+    private static async Task<(int ExitCode, string Stderr, string Stdout)> RunProxyAsync(params string[] args)
     {
         var proxyDll = typeof(ProxyHost).Assembly.Location;
         string[] listeners = [.. args.Contains("--listen") ? [] : new[] { "--listen", "http://127.0.0.1:0" }, .. args.Contains("--admin-listen") ? [] : new[] { "--admin-listen", "http://127.0.0.1:0" }];
@@ -189,7 +190,8 @@ public sealed class CommandLineTests
         })!;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
+        var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
         await process.WaitForExitAsync(deadline.Token);
-        return (process.ExitCode, (await stderr).Trim());
+        return (process.ExitCode, (await stderr).Trim(), await stdout);
     }
 }
