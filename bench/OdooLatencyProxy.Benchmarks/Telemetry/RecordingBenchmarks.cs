@@ -32,7 +32,7 @@ public class RecordingBenchmarks
         var options = new ProxyOptions { Workers = 8 };
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var classifier = new RequestClassifier();
-        var pools = new WorkerPools(new ProxyTopology(options), options, TimeProvider.System);
+        var pools = new WorkerPools(options, TimeProvider.System);
         var windows = new LatencyWindows(TimeProvider.System, TimeSpan.FromSeconds(5));
         var meter = new OdooMeter(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new RequestNaming(classifier), pools, windows,
             new WorkerSaturation(TimeProvider.System, new TelemetryOptions()));
