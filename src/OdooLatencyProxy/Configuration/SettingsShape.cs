@@ -22,12 +22,14 @@ public static class SettingsShape
 
     private static void CheckNode(IConfigurationSection node, Type type, List<string> errors)
     {
-        type = Nullable.GetUnderlyingType(type) ?? type;
+        var nullable = Nullable.GetUnderlyingType(type);
+        type = nullable ?? type;
         var children = node.GetChildren().ToList();
         if (IsScalar(type))
         {
             if (children.Count > 0) errors.Add($"{node.Path}: expected a single value, found a section");
-            else if (node.Value is { } value && Convert(value, type) is { } problem) errors.Add($"{node.Path}: {problem}");
+            // The binder reads an empty value of a nullable setting as "not set".
+            else if (node.Value is { } value && !(nullable is not null && value.Length == 0) && Convert(value, type) is { } problem) errors.Add($"{node.Path}: {problem}");
             return;
         }
         if (DictionaryValueType(type) is { } valueType)

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -60,7 +61,7 @@ public sealed class ProxyHost : IAsyncDisposable
     internal static async Task<ProxyHost> StartValidatedAsync(
         ProxyOptions options, IConfiguration? configuration, Action<IServiceCollection>? services, CancellationToken cancellationToken)
     {
-        // A port already taken is a setting to change, not a crash: checked before any host starts (and logs a stack trace).
+        // A port already taken is a setting to change, not a crash: checked before any host starts (a failed start logs a stack trace).
         ThrowIfInUse(ProxyOptions.Section + ":" + nameof(options.Listen), options.Listen);
         ThrowIfInUse(ProxyOptions.Section + ":" + nameof(options.AdminListen), options.AdminListen);
         var topology = new ProxyTopology(options);
@@ -84,12 +85,14 @@ public sealed class ProxyHost : IAsyncDisposable
     {
         var endpoint = ListenUrl.Endpoint(url);
         if (endpoint.Port == 0) return;
-        using var probe = new System.Net.Sockets.Socket(endpoint.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var probe = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // As Kestrel binds: connections of an earlier run in TIME_WAIT do not count, a listening socket does.
+        probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         try
         {
             probe.Bind(endpoint);
         }
-        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
             throw InUse(setting, url);
         }

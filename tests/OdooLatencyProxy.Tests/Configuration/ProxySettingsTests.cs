@@ -117,6 +117,15 @@ public sealed class ProxySettingsTests
     }
 
     [Fact]
+    public void EmptyValueOfAnOptionalSetting_MeansNotSet()
+    {
+        var options = Load(("Proxy:MaxQueueWait", ""), ("Proxy:WebSocketIdleTimeout", ""));
+
+        Assert.Null(options.MaxQueueWait);
+        Assert.Null(options.WebSocketIdleTimeout);
+    }
+
+    [Fact]
     public void DuplicateUpstream_IsRefused()
     {
         var error = Assert.Throws<ConfigurationException>(() => Load(("Proxy:Upstreams:0", "http://odoo:8069"), ("Proxy:Upstreams:1", "http://odoo:8069/")));
