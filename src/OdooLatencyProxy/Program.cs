@@ -7,10 +7,9 @@ root.SetAction(async (parse, cancellationToken) =>
 {
     try
     {
-        var configuration = LoadConfiguration(ProxyCommandLine.ConfigFile(parse), ProxyCommandLine.SectionSettings(parse));
-        var options = ProxyCommandLine.Apply(parse, ProxyOptionsLoader.Load(configuration));
-        ProxyOptionsLoader.Validate(options);
-        return await ProxyRunner.RunAsync(options, configuration, cancellationToken);
+        var configuration = LoadConfiguration(parse);
+        var options = ProxySettings.Load(configuration);
+        return await ProxyRunner.RunAsync(options, configuration, ProxyCommandLine.PasswordOnCommandLine(parse), cancellationToken);
     }
     catch (ConfigurationException e)
     {
@@ -18,11 +17,19 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 });
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+// A flag whose value does not parse (--workers many) is a bad setting like any other: exit 2, naming it.
+if (ProxyCommandLine.SettingErrors(parsed) is { Count: > 0 } flagErrors)
+{
+    await Console.Error.WriteLineAsync(new ConfigurationException(flagErrors).Message);
+    return 2;
+}
+return await parsed.InvokeAsync();
 
 // appsettings.json beside the binary, then --config FILE, then environment variables (Proxy__Workers=8), then flags.
-static IConfigurationRoot LoadConfiguration(string? extraFile, Dictionary<string, string?> flags)
+static IConfigurationRoot LoadConfiguration(ParseResult parse)
 {
+    var extraFile = ProxyCommandLine.ConfigFile(parse);
     var builder = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true);
     if (extraFile is not null)
     {
@@ -31,7 +38,7 @@ static IConfigurationRoot LoadConfiguration(string? extraFile, Dictionary<string
     }
     try
     {
-        return builder.AddEnvironmentVariables().AddInMemoryCollection(flags).Build();
+        return builder.AddEnvironmentVariables().AddCommandLineFlags(parse).Build();
     }
     catch (InvalidDataException e)
     {

@@ -106,8 +106,8 @@ internal static class ThroughputComparison
         {
             Listen = "http://127.0.0.1:0",
             AdminListen = "http://127.0.0.1:0",
-            Upstreams = [upstream],
-            GeventUpstreams = [upstream],
+            Upstreams = [UpstreamDestination.Parse(upstream)],
+            GeventUpstreams = [UpstreamDestination.Parse(upstream)],
             Workers = 64,
         }, configuration);
     }

@@ -36,8 +36,8 @@ internal sealed class LocalTarget : IAsyncDisposable
             {
                 Listen = "http://127.0.0.1:0",
                 AdminListen = "http://127.0.0.1:0",
-                Upstreams = [simulator.HttpUri.ToString()],
-                GeventUpstreams = [simulator.GeventUri.ToString()],
+                Upstreams = [new(simulator.HttpUri)],
+                GeventUpstreams = [new(simulator.GeventUri)],
                 Workers = simulator.Options.Workers,
             };
             // The proxy's request log would bury the progress display: warnings only.

@@ -9,6 +9,9 @@ internal sealed record CollectorOptions
     /// <summary>Npgsql connection string of Odoo's database, for the collector's read-only role. Default: none (collector off).</summary>
     public string? ConnectionString { get; init; }
 
+    /// <summary>File holding the database password (a Kubernetes secret), read at start-up with its trailing newline trimmed; it wins over a password in <see cref="ConnectionString"/>. Default: none (then Npgsql's PGPASSWORD or ~/.pgpass apply).</summary>
+    public string? PasswordFile { get; init; }
+
     /// <summary>Odoo's log file, followed for cron failures and successes (16/17 log them nowhere else). Default: none.</summary>
     public string? LogPath { get; init; }
 

@@ -1,35 +1,38 @@
-using System.Reflection;
+using Microsoft.Extensions.Options;
 using Npgsql;
-using OdooLatencyProxy.Configuration;
 
 namespace OdooLatencyProxy.Collector;
 
-/// <summary>Checks the <c>Collector</c> section at start-up, naming the setting at fault.</summary>
-internal static class CollectorOptionsValidator
+/// <summary>Checks the <c>Collector</c> section, reporting every setting at fault as <c>Collector:Key: problem</c>.</summary>
+internal sealed class CollectorOptionsValidator : IValidateOptions<CollectorOptions>
 {
-    public static void Validate(IConfiguration configuration)
+    public ValidateOptionsResult Validate(string? name, CollectorOptions options)
     {
-        var section = configuration.GetSection(CollectorOptions.SectionName);
-        CollectorOptions options;
-        try
-        {
-            options = section.Get<CollectorOptions>() ?? new CollectorOptions();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigurationException(CollectorOptions.SectionName, e.Message);
-        }
+        var errors = new List<string>();
+        void Fail(string property, string problem) => errors.Add($"{CollectorOptions.SectionName}:{property}: {problem}");
 
         // Every interval, timeout and count must be positive: a zero would spin a probe or disable a bound silently.
-        foreach (var property in typeof(CollectorOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var (property, value) in new (string, TimeSpan)[]
         {
-            var bad = property.GetValue(options) switch
-            {
-                TimeSpan span when span <= TimeSpan.Zero => $"must be positive, got {span}",
-                int count when count <= 0 => $"must be positive, got {count}",
-                _ => null,
-            };
-            if (bad is not null) throw new ConfigurationException($"{CollectorOptions.SectionName}:{property.Name}", bad);
+            (nameof(options.StatementTimeout), options.StatementTimeout), (nameof(options.ConnectTimeout), options.ConnectTimeout),
+            (nameof(options.QueueJobInterval), options.QueueJobInterval), (nameof(options.CronInterval), options.CronInterval),
+            (nameof(options.LogInterval), options.LogInterval), (nameof(options.SaleOrderInterval), options.SaleOrderInterval),
+            (nameof(options.PaymentInterval), options.PaymentInterval), (nameof(options.ConnectionsInterval), options.ConnectionsInterval),
+            (nameof(options.StatementsInterval), options.StatementsInterval), (nameof(options.ActivityInterval), options.ActivityInterval),
+            (nameof(options.SchemaRefreshInterval), options.SchemaRefreshInterval), (nameof(options.ServerActionInterval), options.ServerActionInterval),
+            (nameof(options.MaxBackoff), options.MaxBackoff), (nameof(options.CommitMargin), options.CommitMargin),
+            (nameof(options.MaxCatchUp), options.MaxCatchUp), (nameof(options.SlowStatementThreshold), options.SlowStatementThreshold),
+        })
+        {
+            if (value <= TimeSpan.Zero) Fail(property, $"must be positive, got {value}");
+        }
+        foreach (var (property, value) in new (string, int)[]
+        {
+            (nameof(options.TopStatements), options.TopStatements), (nameof(options.TopActivity), options.TopActivity),
+            (nameof(options.MaxQueryTextLength), options.MaxQueryTextLength),
+        })
+        {
+            if (value <= 0) Fail(property, $"must be positive, got {value}");
         }
 
         if (options.ConnectionString is { Length: > 0 } connection)
@@ -41,12 +44,32 @@ internal static class CollectorOptionsValidator
             catch (ArgumentException e)
             {
                 // The message names the bad keyword, never the password.
-                throw new ConfigurationException($"{CollectorOptions.SectionName}:ConnectionString (--odoo-db)", e.Message);
+                Fail(nameof(options.ConnectionString), e.Message);
             }
         }
-        if (options.LogPath is { Length: > 0 } log && Path.GetDirectoryName(Path.GetFullPath(log)) is { } folder && !Directory.Exists(folder))
+        if (options.PasswordFile is { Length: > 0 } passwordFile && Unreadable(passwordFile) is { } passwordProblem)
         {
-            throw new ConfigurationException($"{CollectorOptions.SectionName}:LogPath (--odoo-log)", $"folder '{folder}' does not exist");
+            Fail(nameof(options.PasswordFile), passwordProblem);
+        }
+        // A log that is not there at start-up is a typo far more often than a file Odoo has yet to create.
+        if (options.LogPath is { Length: > 0 } log && Unreadable(log) is { } logProblem)
+        {
+            Fail(nameof(options.LogPath), logProblem);
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static string? Unreadable(string path)
+    {
+        if (!File.Exists(path)) return $"file '{path}' does not exist";
+        try
+        {
+            using var _ = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return null;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return $"file '{path}' cannot be read: {e.Message}";
         }
     }
 }

@@ -18,7 +18,8 @@ internal static class CollectorServiceCollectionExtensions
     public static IServiceCollection AddOdooCollector(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(CollectorOptions.SectionName);
-        services.AddOptions<CollectorOptions>().Bind(section);
+        services.AddOptions<CollectorOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CollectorOptions>, CollectorOptionsValidator>());
         services.AddMetrics();
         services.AddSingleton<CollectorStatus>();
         // The host (or a test) may already have registered a TimeProvider; keep theirs.
@@ -58,6 +59,8 @@ internal static class CollectorServiceCollectionExtensions
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         var cs = builder.ConnectionStringBuilder;
+        // The Kubernetes secret pattern: the password never appears in the process's arguments or environment.
+        if (options.PasswordFile is { Length: > 0 } passwordFile) cs.Password = File.ReadAllText(passwordFile).TrimEnd('\r', '\n');
         cs.ApplicationName = ApplicationName;
         cs.Timeout = Math.Max(1, (int)options.ConnectTimeout.TotalSeconds);
         cs.CommandTimeout = Math.Max(1, (int)options.StatementTimeout.TotalSeconds) + 5;

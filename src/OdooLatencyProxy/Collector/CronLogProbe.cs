@@ -65,7 +65,8 @@ internal sealed class CronLogProbe : ICollectorProbe, IDisposable
             }
         }
 
-        return Task.FromResult<string?>(null);
+        // Events read from the old file still count; a log that cannot be followed is an error until it is back.
+        return _follower.Problem is { } problem ? throw new IOException(problem) : Task.FromResult<string?>(null);
     }
 
     public void Clear()

@@ -20,6 +20,9 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
     private byte[] _fingerprint = [];
     private bool _started;
 
+    /// <summary>Why the file at the path cannot be read now (missing, unreadable), or null when it can.</summary>
+    public string? Problem { get; private set; }
+
     /// <summary>Raised when the file at the path turned out to be a new one.</summary>
     public event Action? Rotated;
 
@@ -57,18 +60,12 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
     private bool TryOpen(bool fromStart)
     {
         _started = true;
-        try
-        {
-            _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (FileNotFoundException)
+        if (OpenAtPath() is not { } stream)
         {
             return false;
         }
-        catch (DirectoryNotFoundException)
-        {
-            return false;
-        }
+
+        _stream = stream;
 
         _partial.Clear();
         _fingerprint = ReadFingerprint(_stream);
@@ -78,14 +75,9 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
 
     private bool IsReplaced()
     {
-        FileStream current;
-        try
+        // Renamed away and not yet recreated (or unreadable): keep reading the old file, and say so.
+        if (OpenAtPath() is not { } current)
         {
-            current = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (FileNotFoundException)
-        {
-            // Renamed away and not yet recreated: keep reading the old file.
             return false;
         }
 
@@ -114,6 +106,26 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
 
             return false;
         }
+    }
+
+    private FileStream? OpenAtPath()
+    {
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Problem = null;
+            return stream;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            Problem = $"Odoo log '{path}' does not exist (deleted, or rotated and not recreated)";
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            Problem = $"Odoo log '{path}' cannot be read: {e.Message}";
+        }
+
+        return null;
     }
 
     private static byte[] ReadFingerprint(FileStream stream)

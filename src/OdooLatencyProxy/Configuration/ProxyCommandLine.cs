@@ -1,69 +1,154 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace OdooLatencyProxy.Configuration;
 
-/// <summary>The quick-start command line; every option maps onto a configuration key, so files, environment and flags are one model.</summary>
+/// <summary>The quick-start command line: every flag is a configuration key, layered over files and environment, so one options model reads them all.</summary>
 public static class ProxyCommandLine
 {
     private static readonly Option<string[]> Upstream = new("--upstream") { Description = "Odoo HTTP worker URL, repeatable; URL;workers=N sets that host's worker count", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string[]> GeventUpstream = new("--gevent-upstream") { Description = "Odoo gevent (websocket) URL, repeatable", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string> Workers = new("--workers") { Description = "Odoo workers per HTTP destination: the admission limit (0 = not limited)" };
+    private static readonly Option<int?> Workers = new("--workers") { Description = "Odoo workers per HTTP destination: the admission limit (0 = not limited)", CustomParser = WholeNumber };
     private static readonly Option<string> Listen = new("--listen") { Description = "public listener URL (default http://0.0.0.0:8080)" };
     private static readonly Option<string> AdminListen = new("--admin-listen") { Description = "admin listener URL (default http://127.0.0.1:9090)" };
-    private static readonly Option<string> QueueLength = new("--max-queue") { Description = "longest admission queue before 503 (0 = unbounded)" };
-    private static readonly Option<string> QueueWait = new("--max-queue-wait") { Description = "longest wait for a worker before 503, e.g. 30s" };
-    private static readonly Option<string> Timeout = new("--timeout") { Description = "upstream inactivity timeout, e.g. 720s" };
+    private static readonly Option<int?> QueueLength = new("--max-queue") { Description = "longest admission queue before 503 (0 = unbounded)", CustomParser = WholeNumber };
+    private static readonly Option<TimeSpan?> QueueWait = new("--max-queue-wait") { Description = "longest wait for a worker before 503, e.g. 30s", CustomParser = Duration };
+    private static readonly Option<TimeSpan?> Timeout = new("--timeout") { Description = "upstream inactivity timeout, e.g. 720s", CustomParser = Duration };
     private static readonly Option<string[]> TrustedProxy = new("--trusted-proxy") { Description = "IP or CIDR of a TLS front whose X-Forwarded-Proto/Host are kept, repeatable", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string> OdooDb = new("--odoo-db") { Description = "connection string of Odoo's PostgreSQL database for the collector (read-only role)" };
+    private static readonly Option<string> OdooDb = new("--odoo-db") { Description = "connection string of Odoo's PostgreSQL database for the collector (read-only role); keep the password out of it (see --odoo-db-password-file)" };
+    private static readonly Option<string> OdooDbPasswordFile = new("--odoo-db-password-file") { Description = "file holding the collector's database password (a Kubernetes secret); PGPASSWORD works too" };
     private static readonly Option<string> OdooLog = new("--odoo-log") { Description = "Odoo's log file, followed for cron failures (16/17 log them only there)" };
     private static readonly Option<string> Config = new("--config") { Description = "an extra JSON settings file, read after appsettings.json" };
     private static readonly Option<bool> Demo = new("--demo") { Description = "run in front of a built-in Odoo simulator with light traffic" };
+
+    // The one table of flag <-> configuration key: flags are written into configuration, and errors name both.
+    private static readonly (Option Option, string Key)[] Settings =
+    [
+        (Upstream, "Proxy:Upstreams"),
+        (GeventUpstream, "Proxy:GeventUpstreams"),
+        (Workers, "Proxy:Workers"),
+        (Listen, "Proxy:Listen"),
+        (AdminListen, "Proxy:AdminListen"),
+        (QueueLength, "Proxy:MaxQueueLength"),
+        (QueueWait, "Proxy:MaxQueueWait"),
+        (Timeout, "Proxy:Timeout"),
+        (TrustedProxy, "Proxy:TrustedProxies"),
+        (Demo, "Proxy:Demo"),
+        (OdooDb, "Collector:ConnectionString"),
+        (OdooDbPasswordFile, "Collector:PasswordFile"),
+        (OdooLog, "Collector:LogPath"),
+    ];
 
     /// <summary>The root command, for parsing and <c>--help</c>.</summary>
     public static RootCommand Create()
     {
         var root = new RootCommand("OdooLatencyProxy: a reverse proxy in front of Odoo that measures every business operation.");
-        foreach (var option in new Option[] { Upstream, GeventUpstream, Workers, Listen, AdminListen, QueueLength, QueueWait, Timeout, TrustedProxy, OdooDb, OdooLog, Config, Demo })
-        {
-            root.Options.Add(option);
-        }
+        foreach (var (option, _) in Settings) root.Options.Add(option);
+        root.Options.Add(Config);
         return root;
     }
 
     /// <summary>The extra settings file given with <c>--config</c>, if any.</summary>
     public static string? ConfigFile(ParseResult result) => result.GetValue(Config);
 
-    /// <summary>Settings of other sections given as flags (the collector's), layered over files and environment.</summary>
-    public static Dictionary<string, string?> SectionSettings(ParseResult result)
+    /// <summary>The flag that sets a configuration key (<c>Proxy:Upstreams:1</c> -> <c>--upstream</c>), or null.</summary>
+    public static string? FlagFor(string setting)
     {
-        var settings = new Dictionary<string, string?>();
-        if (result.GetValue(OdooDb) is { } db) settings["Collector:ConnectionString"] = db;
-        if (result.GetValue(OdooLog) is { } log) settings["Collector:LogPath"] = log;
-        return settings;
+        ArgumentNullException.ThrowIfNull(setting);
+        foreach (var (option, key) in Settings)
+        {
+            if (setting.Equals(key, StringComparison.OrdinalIgnoreCase)
+                || (setting.StartsWith(key, StringComparison.OrdinalIgnoreCase) && setting.Length > key.Length && setting[key.Length] == ':'))
+            {
+                return option.Name;
+            }
+        }
+        return null;
     }
 
-    /// <summary>Applies the flags over the options bound from files and environment (flags win; a list flag replaces the whole list).</summary>
-    public static ProxyOptions Apply(ParseResult result, ProxyOptions options)
+    /// <summary>Values the flags' own parsers refused (<c>--workers many</c>), as configuration errors.</summary>
+    public static IReadOnlyList<ConfigurationError> SettingErrors(ParseResult result)
     {
-        if (result.GetValue(Upstream) is { Length: > 0 } upstreams) options = options with { Upstreams = upstreams };
-        if (result.GetValue(GeventUpstream) is { Length: > 0 } gevent) options = options with { GeventUpstreams = gevent };
-        if (result.GetValue(Workers) is { } workers) options = options with { Workers = Integer("--workers", workers) };
-        if (result.GetValue(Listen) is { } listen) options = options with { Listen = listen };
-        if (result.GetValue(AdminListen) is { } admin) options = options with { AdminListen = admin };
-        if (result.GetValue(QueueLength) is { } queue) options = options with { MaxQueueLength = Integer("--max-queue", queue) };
-        if (result.GetValue(QueueWait) is { } wait) options = options with { MaxQueueWait = Duration("--max-queue-wait", wait) };
-        if (result.GetValue(Timeout) is { } timeout) options = options with { Timeout = Duration("--timeout", timeout) };
-        if (result.GetValue(TrustedProxy) is { Length: > 0 } trusted) options = options with { TrustedProxies = trusted };
-        if (result.GetValue(Demo)) options = options with { Demo = true };
-        return options;
+        ArgumentNullException.ThrowIfNull(result);
+        var errors = new List<ConfigurationError>();
+        foreach (var error in result.Errors)
+        {
+            var option = error.SymbolResult switch
+            {
+                OptionResult o => o.Option,
+                ArgumentResult { Parent: OptionResult o } => o.Option,
+                _ => null,
+            };
+            if (Settings.FirstOrDefault(s => s.Option == option) is { Option: not null } setting)
+            {
+                errors.Add(new ConfigurationError(setting.Key, error.Message));
+            }
+        }
+        return errors;
     }
 
-    private static int Integer(string flag, string value) =>
-        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
-            ? n
-            : throw new ConfigurationException(flag, $"'{value}' is not a whole number");
+    /// <summary>Adds the flags given on the command line as the last (winning) configuration layer; a list flag replaces the whole list.</summary>
+    public static IConfigurationBuilder AddCommandLineFlags(this IConfigurationBuilder builder, ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(result);
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var lists = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (option, key) in Settings)
+        {
+            if (result.GetResult(option) is not { Implicit: false }) continue;
+            switch (result.GetValue<object?>(option.Name))
+            {
+                case string[] items:
+                    lists.Add(key);
+                    for (var i = 0; i < items.Length; i++) values[$"{key}:{i.ToString(CultureInfo.InvariantCulture)}"] = items[i];
+                    break;
+                case TimeSpan span:
+                    values[key] = span.ToString("c", CultureInfo.InvariantCulture);
+                    break;
+                case IFormattable formattable:
+                    values[key] = formattable.ToString(null, CultureInfo.InvariantCulture);
+                    break;
+                case bool flag:
+                    values[key] = flag ? "true" : "false";
+                    break;
+                case string text:
+                    values[key] = text;
+                    break;
+            }
+        }
+        return builder.Add(new FlagsConfigurationSource(values, lists));
+    }
 
-    private static TimeSpan Duration(string flag, string value) =>
-        Durations.TryParse(value) ?? throw new ConfigurationException(flag, $"'{value}' is not a duration (e.g. 30s, 5m, 250ms)");
+    /// <summary>True when <c>--odoo-db</c> carries a password, which any user can read in <c>ps</c>.</summary>
+    public static bool PasswordOnCommandLine(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.GetValue(OdooDb) is not { Length: > 0 } connectionString) return false;
+        try
+        {
+            return !string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password);
+        }
+        catch (ArgumentException)
+        {
+            return false; // The validator reports the bad connection string.
+        }
+    }
+
+    private static int? WholeNumber(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return n;
+        result.AddError($"'{text}' is not a whole number");
+        return null;
+    }
+
+    private static TimeSpan? Duration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (Durations.TryParse(text) is { } span) return span;
+        result.AddError($"'{text}' is not a duration (e.g. 30s, 5m, 250ms, 00:12:00)");
+        return null;
+    }
 }

@@ -13,12 +13,12 @@ public sealed record ProxyOptions
     public string AdminListen { get; init; } = "http://127.0.0.1:9090";
 
     /// <summary>Odoo HTTP worker destinations (<c>URL</c> or <c>URL;workers=N</c>). Default <c>http://127.0.0.1:8069</c>.</summary>
-    public IReadOnlyList<string> Upstreams { get; init; } = ["http://127.0.0.1:8069"];
+    public IReadOnlyList<UpstreamDestination> Upstreams { get; init; } = [new(new Uri("http://127.0.0.1:8069"))];
 
     /// <summary>Odoo gevent destinations for <c>/websocket</c> and <c>/longpolling/*</c>. Default <c>http://127.0.0.1:8072</c>.</summary>
-    public IReadOnlyList<string> GeventUpstreams { get; init; } = ["http://127.0.0.1:8072"];
+    public IReadOnlyList<UpstreamDestination> GeventUpstreams { get; init; } = [new(new Uri("http://127.0.0.1:8072"))];
 
-    /// <summary>Odoo workers per HTTP destination, the admission limit. Default 0: not limited, only counted.</summary>
+    /// <summary>Odoo workers per HTTP destination, the admission limit (<c>URL;workers=N</c> overrides it per host). Default 0: not limited, only counted.</summary>
     public int Workers { get; init; }
 
     /// <summary>Longest admission queue per pool before 503. Default 0: unbounded.</summary>
@@ -77,4 +77,11 @@ public sealed record ProxyOptions
 
     /// <summary>The websocket idle timeout in force.</summary>
     public TimeSpan EffectiveWebSocketIdleTimeout => WebSocketIdleTimeout ?? Timeout;
+
+    /// <summary>The admission limit of an HTTP destination: its own <c>;workers=N</c>, else <see cref="Workers"/> (0 = not limited).</summary>
+    public int WorkerLimit(UpstreamDestination destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return destination.Workers ?? Workers;
+    }
 }

@@ -28,8 +28,8 @@ internal sealed partial class DemoMode : IAsyncDisposable
         var demo = new DemoMode(simulator);
         return (demo, options with
         {
-            Upstreams = [simulator.HttpUri.ToString()],
-            GeventUpstreams = [simulator.GeventUri.ToString()],
+            Upstreams = [new(simulator.HttpUri)],
+            GeventUpstreams = [new(simulator.GeventUri)],
             Workers = options.Workers == 0 ? simulator.Options.Workers : options.Workers,
         });
     }

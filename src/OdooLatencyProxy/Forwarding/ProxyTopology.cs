@@ -16,15 +16,11 @@ public sealed class ProxyTopology
     /// <summary>Cluster of Odoo's gevent port (8072): websockets and long polling, never counted against workers.</summary>
     public const string GeventCluster = "odoo-gevent";
 
-    /// <summary>Metadata key of a destination's worker count.</summary>
-    public const string WorkersMetadata = "odoo.workers";
-
     /// <summary>Builds routes and clusters from validated options.</summary>
     public ProxyTopology(ProxyOptions options)
     {
-        WorkerDestinations = ProxyOptionsLoader.WorkerDestinations(options);
-        var gevent = ProxyOptionsLoader.GeventDestinations(options);
-        WorkersPool = new WorkerPoolDefinition(WorkersCluster, WorkerDestinations.ToDictionary(DestinationId, d => d.Workers), options.MaxQueueLength, options.MaxQueueWait);
+        ArgumentNullException.ThrowIfNull(options);
+        WorkersPool = new WorkerPoolDefinition(WorkersCluster, options.Upstreams.ToDictionary(d => d.Id, options.WorkerLimit), options.MaxQueueLength, options.MaxQueueWait);
 
         Routes =
         [
@@ -34,14 +30,11 @@ public sealed class ProxyTopology
         ];
         Clusters =
         [
-            Cluster(WorkersCluster, WorkerDestinations, options.Timeout, options, activeHealth: true),
+            Cluster(WorkersCluster, options.Upstreams, options.Timeout, options, activeHealth: true),
             // The websocket's idle life is the activity timeout of its cluster: never YARP's 100 s default.
-            Cluster(GeventCluster, gevent, options.EffectiveWebSocketIdleTimeout, options, activeHealth: false),
+            Cluster(GeventCluster, options.GeventUpstreams, options.EffectiveWebSocketIdleTimeout, options, activeHealth: false),
         ];
     }
-
-    /// <summary>The HTTP worker destinations with their worker counts.</summary>
-    public IReadOnlyList<UpstreamDestination> WorkerDestinations { get; }
 
     /// <summary>The admission pool of the HTTP worker destinations (the worker limit per destination id, the queue's bounds).</summary>
     public WorkerPoolDefinition WorkersPool { get; }
@@ -52,20 +45,11 @@ public sealed class ProxyTopology
     /// <summary>YARP clusters.</summary>
     public IReadOnlyList<ClusterConfig> Clusters { get; }
 
-    /// <summary>The destination id YARP and the metrics use for an address: its authority (host:port).</summary>
-    public static string DestinationId(UpstreamDestination destination) => destination.Address.Authority;
-
     private static ClusterConfig Cluster(string id, IReadOnlyList<UpstreamDestination> destinations, TimeSpan activityTimeout, ProxyOptions options, bool activeHealth) => new()
     {
         ClusterId = id,
         LoadBalancingPolicy = Yarp.ReverseProxy.LoadBalancing.LoadBalancingPolicies.LeastRequests,
-        Destinations = destinations.ToDictionary(
-            DestinationId,
-            d => new DestinationConfig
-            {
-                Address = d.Address.ToString(),
-                Metadata = new Dictionary<string, string> { [WorkersMetadata] = d.Workers.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            }),
+        Destinations = destinations.ToDictionary(d => d.Id, d => new DestinationConfig { Address = d.Address.ToString() }),
         HttpRequest = new ForwarderRequestConfig
         {
             ActivityTimeout = activityTimeout,

@@ -1,6 +1,8 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Classification;
 using OdooLatencyProxy.Collector;
@@ -48,20 +50,29 @@ public sealed class ProxyHost : IAsyncDisposable
     /// <summary>The proxy's services, for the parts that run beside it.</summary>
     public IServiceProvider Services => _public.Services;
 
-    /// <summary>Builds and starts both listeners from validated options.</summary>
-    public static async Task<ProxyHost> StartAsync(
+    /// <summary>Builds and starts both listeners; every invalid setting of every section stops it with one <see cref="ConfigurationException"/>.</summary>
+    public static Task<ProxyHost> StartAsync(
         ProxyOptions options, IConfiguration? configuration = null, Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
-        ProxyOptionsLoader.Validate(options);
-        if (configuration is not null) CollectorOptionsValidator.Validate(configuration);
+        ProxySettings.Validate(options, configuration);
+        return StartValidatedAsync(options, configuration, services, cancellationToken);
+    }
+
+    /// <summary>Builds and starts both listeners from options <see cref="ProxySettings.Load"/> has already checked.</summary>
+    internal static async Task<ProxyHost> StartValidatedAsync(
+        ProxyOptions options, IConfiguration? configuration, Action<IServiceCollection>? services, CancellationToken cancellationToken)
+    {
+        // A port already taken is a setting to change, not a crash: checked before any host starts (a failed start logs a stack trace).
+        ThrowIfInUse(ProxyOptions.Section + ":" + nameof(options.Listen), options.Listen);
+        ThrowIfInUse(ProxyOptions.Section + ":" + nameof(options.AdminListen), options.AdminListen);
         var topology = new ProxyTopology(options);
-        var telemetry = LoadTelemetryOptions(configuration);
+        var telemetry = ProxySettings.Bind<TelemetryOptions>(configuration, TelemetryOptions.Section);
         var publicApp = BuildPublic(options, telemetry, topology, ClassifierLoader.Load(configuration), configuration, services);
         var adminApp = BuildAdmin(options, configuration, publicApp.Services);
-        await publicApp.StartAsync(cancellationToken);
+        await StartListenerAsync(publicApp, ProxyOptions.Section + ":" + nameof(options.Listen), options.Listen, cancellationToken);
         try
         {
-            await adminApp.StartAsync(cancellationToken);
+            await StartListenerAsync(adminApp, ProxyOptions.Section + ":" + nameof(options.AdminListen), options.AdminListen, cancellationToken);
         }
         catch
         {
@@ -69,6 +80,45 @@ public sealed class ProxyHost : IAsyncDisposable
             throw;
         }
         return new ProxyHost(publicApp, adminApp);
+    }
+
+    private static void ThrowIfInUse(string setting, string url)
+    {
+        var endpoint = ListenUrl.Endpoint(url);
+        if (endpoint.Port == 0) return;
+        using var probe = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // As Kestrel binds: connections of an earlier run in TIME_WAIT do not count, a listening socket does.
+        probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        try
+        {
+            probe.Bind(endpoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw InUse(setting, url);
+        }
+    }
+
+    private static ConfigurationException InUse(string setting, string url) =>
+        new(setting, $"{ListenUrl.Endpoint(url)} is already in use by another process");
+
+    // The port can still be taken between the check and the bind: the same one line then.
+    private static async Task StartListenerAsync(WebApplication app, string setting, string url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await app.DisposeAsync();
+            throw InUse(setting, url);
+        }
+        catch (OptionsValidationException e)
+        {
+            await app.DisposeAsync();
+            throw new ConfigurationException([.. e.Failures.Select(ConfigurationError.FromFailure)]);
+        }
     }
 
     /// <summary>Stops accepting, drains in-flight requests (up to the drain timeout), then stops.</summary>
@@ -167,28 +217,6 @@ public sealed class ProxyHost : IAsyncDisposable
         return app;
     }
 
-    private static TelemetryOptions LoadTelemetryOptions(IConfiguration? configuration)
-    {
-        var section = configuration?.GetSection(TelemetryOptions.Section);
-        TelemetryOptions telemetry;
-        try
-        {
-            telemetry = section?.Get<TelemetryOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new TelemetryOptions();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigurationException(TelemetryOptions.Section, e.Message);
-        }
-        if (telemetry.LatencyInterval <= TimeSpan.Zero || telemetry.LatencyInterval > TimeSpan.FromMinutes(1))
-            throw new ConfigurationException($"{TelemetryOptions.Section}:{nameof(telemetry.LatencyInterval)}", $"must be between 0 and 1 minute, got {telemetry.LatencyInterval}");
-        if (telemetry.SaturationThreshold is not (> 0 and <= 1))
-            throw new ConfigurationException($"{TelemetryOptions.Section}:{nameof(telemetry.SaturationThreshold)}", $"must be within (0, 1], got {telemetry.SaturationThreshold}");
-        if (telemetry.OtlpEndpoint is { Length: > 0 } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
-            throw new ConfigurationException($"{TelemetryOptions.Section}:{nameof(telemetry.OtlpEndpoint)}", $"'{endpoint}' is not an absolute URL");
-        if (telemetry.OtlpProtocol is { Length: > 0 } protocol && protocol is not ("grpc" or "http/protobuf"))
-            throw new ConfigurationException($"{TelemetryOptions.Section}:{nameof(telemetry.OtlpProtocol)}", $"must be grpc or http/protobuf, got '{protocol}'");
-        return telemetry;
-    }
 
     // The request path's side of telemetry, in the public host (the admin host reads it through proxyServices).
     private static void AddTelemetry(IServiceCollection services, TelemetryOptions telemetry)
@@ -246,8 +274,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
     private static void Listen(KestrelServerOptions kestrel, string url)
     {
-        var endpoint = ProxyOptionsLoader.ListenEndpoint(new Uri(url))!;
-        kestrel.Listen(endpoint);
+        kestrel.Listen(ListenUrl.Endpoint(url));
     }
 
     private static Uri BoundUri(WebApplication app)

@@ -13,8 +13,8 @@ public static class ProxyInFront
     {
         Listen = "http://127.0.0.1:0",
         AdminListen = "http://127.0.0.1:0",
-        Upstreams = [odoo.Url!.ToString()],
-        GeventUpstreams = [odoo.GeventUrl!.ToString()],
+        Upstreams = [new(odoo.Url!)],
+        GeventUpstreams = [new(odoo.GeventUrl!)],
         Workers = workers ?? odoo.Workers,
         TrustedProxies = ["127.0.0.1"],
     };

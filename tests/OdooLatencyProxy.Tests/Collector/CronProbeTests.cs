@@ -102,6 +102,31 @@ public sealed class CronProbeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Poll_LogFileDeletedThenRecreated_ReportsErrorWithTheReasonThenRecovers()
+    {
+        var db = await OdooDatabase.CreateAsync(postgres.Server, 17);
+        var log = Path.Combine(Path.GetTempPath(), $"olp-odoo-{Guid.NewGuid():N}.log");
+        await File.WriteAllTextAsync(log, "2026-11-26 20:00:00,000 27801 INFO db odoo.modules.loading: loading\n", TestContext.Current.CancellationToken);
+        try
+        {
+            await using var harness = new CollectorHarness(db.CollectorConnectionString, new Dictionary<string, string?> { ["Collector:LogPath"] = log });
+            await harness.PollOkAsync("cron_log");
+
+            File.Delete(log);
+            var missing = await harness.PollAsync("cron_log");
+            Assert.Equal("error", missing.State);
+            Assert.Contains($"Odoo log '{log}' does not exist", missing.Reason, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(log, "2026-11-26 21:00:00,000 27801 INFO db odoo.modules.loading: loading again\n", TestContext.Current.CancellationToken);
+            await harness.PollOkAsync("cron_log");
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact]
     public async Task Poll_NoLogConfigured_LogProbeSkippedWithReason()
     {
         var db = await OdooDatabase.CreateAsync(postgres.Server, 17);

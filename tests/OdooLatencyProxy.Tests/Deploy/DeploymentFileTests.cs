@@ -46,10 +46,11 @@ public sealed partial class DeploymentFileTests
     {
         var proxy = (YamlMappingNode)((YamlMappingNode)LoadYaml(Compose)[0]["services"])["proxy"];
         var args = ((YamlSequenceNode)proxy["command"]).Select(Text).ToArray();
-        var options = ParseProxyArgs(args.Where(a => !a.StartsWith("--config=", StringComparison.Ordinal)).ToArray(), out _);
+        // Files inside the container (the proxy checks at start-up that they exist) are left out here.
+        var options = ParseProxyArgs(args.Where(a => !a.StartsWith("--config=", StringComparison.Ordinal) && !a.StartsWith("--odoo-log=", StringComparison.Ordinal)).ToArray(), out _);
         Assert.Equal(OdooWorkers(Repo.Read("deploy/compose/odoo.conf")), options.Workers);
-        Assert.Equal(["http://odoo:8069"], options.Upstreams);
-        Assert.Equal(["http://odoo:8072"], options.GeventUpstreams);
+        Assert.Equal(["http://odoo:8069/"], options.Upstreams.Select(d => d.ToString()));
+        Assert.Equal(["http://odoo:8072/"], options.GeventUpstreams.Select(d => d.ToString()));
         var adminPort = new Uri(options.AdminListen).Port;
         var publicPort = new Uri(options.Listen).Port;
         // The admin port is never published; the public one is.
@@ -99,13 +100,13 @@ public sealed partial class DeploymentFileTests
         var proxy = containers["odoo-latency-proxy"];
         var args = ((YamlSequenceNode)proxy["args"]).Select(Text).ToArray();
         // --config is checked against the mounted ConfigMap below (the file exists only in the pod).
-        var options = ParseProxyArgs([.. WithoutUnknownPasswordFileFlag(args).Where(a => !a.StartsWith("--config=", StringComparison.Ordinal))], out _);
+        var options = ParseProxyArgs([.. args.Where(a => !a.StartsWith("--config=", StringComparison.Ordinal))], out _);
         Assert.False(string.IsNullOrWhiteSpace(Text(proxy["image"])));
 
         // Same pod: Odoo on loopback, at the ports its container declares; workers equal Odoo's.
         var odooPorts = Ports(containers["odoo"]);
-        Assert.Equal($"http://127.0.0.1:{odooPorts["odoo-http"]}/", new Uri(options.Upstreams[0]).ToString());
-        Assert.Equal($"http://127.0.0.1:{odooPorts["odoo-gevent"]}/", new Uri(options.GeventUpstreams[0]).ToString());
+        Assert.Equal($"http://127.0.0.1:{odooPorts["odoo-http"]}/", options.Upstreams[0].Address.ToString());
+        Assert.Equal($"http://127.0.0.1:{odooPorts["odoo-gevent"]}/", options.GeventUpstreams[0].Address.ToString());
         var configMap = Named(docs, "ConfigMap", "odoo-config");
         Assert.Equal(OdooWorkers(Text(((YamlMappingNode)configMap["data"])["odoo.conf"])), options.Workers);
 
@@ -176,9 +177,7 @@ public sealed partial class DeploymentFileTests
             .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Select(l => l.Split('=', 2)).ToDictionary(p => p[0].Replace("__", ":", StringComparison.Ordinal), p => (string?)p[1], StringComparer.Ordinal);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var options = ProxyOptionsLoader.Load(configuration);
-        ProxyOptionsLoader.Validate(options);
-        CollectorOptionsValidator.Validate(configuration);
+        var options = ProxySettings.Load(configuration);
         Assert.True(options.Workers > 0);
         Assert.Equal("127.0.0.1", new Uri(options.AdminListen).Host);
 
@@ -237,22 +236,13 @@ public sealed partial class DeploymentFileTests
     {
         parse = ProxyCommandLine.Create().Parse(args);
         Assert.True(parse.Errors.Count == 0, string.Join("; ", parse.Errors.Select(e => e.Message)));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(ProxyCommandLine.SectionSettings(parse)).Build();
-        var options = ProxyCommandLine.Apply(parse, ProxyOptionsLoader.Load(configuration));
-        ProxyOptionsLoader.Validate(options);
-        return options;
+        return ProxySettings.Load(new ConfigurationBuilder().AddCommandLineFlags(parse).Build());
     }
 
     private static YamlMappingNode Named(List<YamlMappingNode> docs, string kind, string name) =>
         docs.Single(d => Text(d["kind"]) == kind && Text(((YamlMappingNode)d["metadata"])["name"]) == name);
 
     private static string Flag(IEnumerable<string> args, string flag) => args.Single(a => a.StartsWith(flag + "=", StringComparison.Ordinal))[(flag.Length + 1)..];
-
-    // --odoo-db-password-file comes with the options rework; until the CLI has it, the rest of the arguments still parse.
-    private static string[] WithoutUnknownPasswordFileFlag(string[] args) =>
-        ProxyCommandLine.Create().Options.Any(o => o.Name == "--odoo-db-password-file")
-            ? args
-            : [.. args.Where(a => !a.StartsWith("--odoo-db-password-file=", StringComparison.Ordinal))];
 
     private static string ProxyJob() => AlertRuleGenerator.Thresholds.Parse(Repo.Read("deploy/prometheus/thresholds.yml")).Values["proxy_job"];
 

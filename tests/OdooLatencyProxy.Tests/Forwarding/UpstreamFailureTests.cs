@@ -73,7 +73,7 @@ public sealed class UpstreamFailureTests
         var dyingPort = dying.Uri.Port;
         var options = TestProxy.Options(alive.Uri, workers: 4) with
         {
-            Upstreams = [alive.Uri.ToString(), dying.Uri.ToString()],
+            Upstreams = [new(alive.Uri), new(dying.Uri)],
             HealthCheckInterval = TimeSpan.FromMilliseconds(200),
             HealthCheckTimeout = TimeSpan.FromMilliseconds(500),
             HealthCheckFailureThreshold = 1,

@@ -15,8 +15,8 @@ public static class TestProxy
     {
         Listen = "http://127.0.0.1:0",
         AdminListen = "http://127.0.0.1:0",
-        Upstreams = [upstream.ToString()],
-        GeventUpstreams = [(gevent ?? upstream).ToString()],
+        Upstreams = [new(upstream)],
+        GeventUpstreams = [new(gevent ?? upstream)],
         Workers = workers,
     };
 

@@ -3,10 +3,10 @@ using OdooLatencyProxy.Configuration;
 
 namespace OdooLatencyProxy.Tests.Configuration;
 
-public sealed class ProxyOptionsLoaderTests
+public sealed class ProxySettingsTests
 {
     private static ProxyOptions Load(params (string Key, string Value)[] settings) =>
-        ProxyOptionsLoader.Load(new ConfigurationBuilder()
+        ProxySettings.Load(new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build());
 
@@ -17,8 +17,8 @@ public sealed class ProxyOptionsLoaderTests
 
         Assert.Equal("http://0.0.0.0:8080", options.Listen);
         Assert.Equal("http://127.0.0.1:9090", options.AdminListen);
-        Assert.Equal(["http://127.0.0.1:8069"], options.Upstreams);
-        Assert.Equal(["http://127.0.0.1:8072"], options.GeventUpstreams);
+        Assert.Equal([new UpstreamDestination(new Uri("http://127.0.0.1:8069"))], options.Upstreams);
+        Assert.Equal([new UpstreamDestination(new Uri("http://127.0.0.1:8072"))], options.GeventUpstreams);
         Assert.Equal(TimeSpan.FromSeconds(720), options.Timeout);
         Assert.Equal(TimeSpan.FromSeconds(720), options.EffectiveWebSocketIdleTimeout);
         Assert.Equal(128L * 1024 * 1024, options.MaxRequestBodyBytes);
@@ -35,10 +35,9 @@ public sealed class ProxyOptionsLoaderTests
     {
         var options = Load(("Proxy:Upstreams:0", "http://odoo-a:8069;workers=12"), ("Proxy:Upstreams:1", "http://odoo-b:8069"), ("Proxy:Workers", "4"));
 
-        Assert.Equal(["http://odoo-a:8069;workers=12", "http://odoo-b:8069"], options.Upstreams);
-        Assert.Equal(
-            [new UpstreamDestination(new Uri("http://odoo-a:8069"), 12), new UpstreamDestination(new Uri("http://odoo-b:8069"), 4)],
-            ProxyOptionsLoader.WorkerDestinations(options));
+        Assert.Equal([new UpstreamDestination(new Uri("http://odoo-a:8069"), 12), new UpstreamDestination(new Uri("http://odoo-b:8069"))], options.Upstreams);
+        // The worker limit: a host's own ;workers=N, else --workers.
+        Assert.Equal([12, 4], options.Upstreams.Select(options.WorkerLimit));
     }
 
     [Theory]
@@ -72,8 +71,58 @@ public sealed class ProxyOptionsLoaderTests
     {
         var error = Assert.Throws<ConfigurationException>(() => Load((key, value)));
 
-        Assert.Equal(named, error.Setting);
-        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Equal(named, Assert.Single(error.Errors).Setting);
+        Assert.StartsWith($"Invalid configuration: {named}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Collector:PollInterval", "00:00:05")]
+    [InlineData("Telemetry:Enable", "false")]
+    [InlineData("Classification:Rules:0:Nmae", "x")]
+    [InlineData("Classification:BodyPeek", "10")]
+    public void UnknownSetting_InAnySection_IsRefused(string key, string value)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load((key, value)));
+
+        Assert.Contains(error.Errors, e => e.Setting == key && e.Problem.StartsWith("unknown setting", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SeveralBadSettings_AreReportedTogether_EachWithItsFlag()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load(
+            ("Proxy:Workers", "-2"), ("Proxy:Timeout", "soon"), ("Proxy:Upstreams:0", "odoo"),
+            ("Telemetry:SaturationThreshold", "2"), ("Collector:CronInterval", "00:00:00"), ("Collector:Wrong", "1")));
+
+        Assert.Equal(
+            [
+                "Invalid configuration: Proxy:Timeout (--timeout): 'soon' is not a duration written hh:mm:ss (e.g. 00:00:30)",
+                "Invalid configuration: Proxy:Upstreams:0 (--upstream): 'odoo' is not an http:// or https:// URL",
+                "Invalid configuration: Proxy:Workers (--workers): must be 0 (not limited) or more, got -2",
+                "Invalid configuration: Telemetry:SaturationThreshold: must be within (0, 1], got 2",
+                "Invalid configuration: Collector:Wrong: unknown setting (see docs/configuration.md for the valid ones)",
+                "Invalid configuration: Collector:CronInterval: must be positive, got 00:00:00",
+            ],
+            error.Message.Split('\n'));
+    }
+
+    [Fact]
+    public void SeveralOutOfRangeSettings_AreReportedTogether()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load(("Proxy:Workers", "-2"), ("Proxy:MaxQueueLength", "-1"), ("Collector:CronInterval", "00:00:00")));
+
+        Assert.Equal(["Proxy:Workers", "Proxy:MaxQueueLength", "Collector:CronInterval"], error.Errors.Select(e => e.Setting));
+        Assert.Equal(["--workers", "--max-queue", null], error.Errors.Select(e => e.Flag));
+        Assert.Contains("Invalid configuration: Proxy:Workers (--workers): must be 0 (not limited) or more, got -2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyValueOfAnOptionalSetting_MeansNotSet()
+    {
+        var options = Load(("Proxy:MaxQueueWait", ""), ("Proxy:WebSocketIdleTimeout", ""));
+
+        Assert.Null(options.MaxQueueWait);
+        Assert.Null(options.WebSocketIdleTimeout);
     }
 
     [Fact]
@@ -81,16 +130,6 @@ public sealed class ProxyOptionsLoaderTests
     {
         var error = Assert.Throws<ConfigurationException>(() => Load(("Proxy:Upstreams:0", "http://odoo:8069"), ("Proxy:Upstreams:1", "http://odoo:8069/")));
 
-        Assert.Equal("Proxy:Upstreams", error.Setting);
+        Assert.Equal("Proxy:Upstreams", Assert.Single(error.Errors).Setting);
     }
-
-    [Theory]
-    [InlineData("720s", 720)]
-    [InlineData("5m", 300)]
-    [InlineData("250ms", 0.25)]
-    [InlineData("1h", 3600)]
-    [InlineData("00:00:30", 30)]
-    [InlineData("45", 45)]
-    public void Durations_ReadAsPeopleWriteThem(string text, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), Durations.TryParse(text));
 }
