@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace OdooLatencyProxy.Collector;
 
 /// <summary>The collector's part of the JSON API on the admin listener.</summary>
-internal static class CollectorEndpoints
+public static class CollectorEndpoints
 {
     /// <summary>
     /// Maps <c>GET /api/db/status</c> (probes, Odoo version), <c>/api/db/activity</c> (longest transactions and

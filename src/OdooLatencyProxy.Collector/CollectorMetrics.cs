@@ -12,7 +12,7 @@ namespace OdooLatencyProxy.Collector;
 internal sealed class CollectorMetrics
 {
     /// <summary>The project's one meter name.</summary>
-    public const string MeterName = Telemetry.OdooMeter.MeterName;
+    public const string MeterName = Telemetry.ProxyMeter.Name;
 
     // Queue wait and job run times span milliseconds to hours.
     private static readonly double[] JobBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
@@ -52,7 +52,7 @@ internal sealed class CollectorMetrics
     public CollectorMetrics(IMeterFactory meterFactory)
     {
         // The same Meter instance as the request path's (Telemetry/OdooMeter.cs) when given the same factory.
-        var meter = Telemetry.OdooMeter.CreateMeter(meterFactory);
+        var meter = Telemetry.ProxyMeter.Create(meterFactory);
 
         _jobsFinished = meter.CreateCounter<long>("odoo.queue_job.finished", "{job}",
             "queue_job jobs that reached done or failed, counted once each (a requeued job that fails again counts again).");

@@ -5,8 +5,9 @@ using OdooLatencyProxy.Configuration;
 namespace OdooLatencyProxy.Collector;
 
 /// <summary>Checks the <c>Collector</c> section at start-up, naming the setting at fault.</summary>
-internal static class CollectorOptionsValidator
+public static class CollectorOptionsValidator
 {
+    /// <summary>Throws <see cref="ConfigurationException"/> naming the first invalid <c>Collector</c> setting.</summary>
     public static void Validate(IConfiguration configuration)
     {
         var section = configuration.GetSection(CollectorOptions.SectionName);

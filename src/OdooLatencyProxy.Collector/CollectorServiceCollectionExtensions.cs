@@ -6,7 +6,7 @@ using Npgsql;
 namespace OdooLatencyProxy.Collector;
 
 /// <summary>Registers the database collector; the host calls <see cref="AddOdooCollector"/> once.</summary>
-internal static class CollectorServiceCollectionExtensions
+public static class CollectorServiceCollectionExtensions
 {
     /// <summary>The collector's <c>application_name</c>, so its own sessions can be told apart in pg_stat_activity.</summary>
     public const string ApplicationName = "odoo-latency-proxy-collector";
@@ -54,7 +54,7 @@ internal static class CollectorServiceCollectionExtensions
     }
 
     /// <summary>The collector's connection pool: small, read-only sessions, bounded statements.</summary>
-    public static NpgsqlDataSource CreateDataSource(CollectorOptions options)
+    internal static NpgsqlDataSource CreateDataSource(CollectorOptions options)
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         var cs = builder.ConnectionStringBuilder;

@@ -20,7 +20,7 @@ namespace OdooLatencyProxy.Telemetry;
 internal sealed class OdooMeter
 {
     /// <summary>The project's one meter name.</summary>
-    public const string MeterName = "OdooLatencyProxy";
+    public const string MeterName = ProxyMeter.Name;
 
     /// <summary>The contract's bucket boundaries (s), before the configured thresholds are added.</summary>
     public static readonly double[] ContractBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300];
@@ -71,10 +71,7 @@ internal sealed class OdooMeter
     public IReadOnlyList<double> Buckets { get; }
 
     /// <summary>The meter every project instrument is created on; the same instance for the same factory.</summary>
-    public static Meter CreateMeter(IMeterFactory meterFactory) => meterFactory.Create(new MeterOptions(MeterName)
-    {
-        Version = typeof(OdooMeter).Assembly.GetName().Version?.ToString(),
-    });
+    public static Meter CreateMeter(IMeterFactory meterFactory) => ProxyMeter.Create(meterFactory);
 
     /// <summary>The contract's boundaries merged with <paramref name="thresholds"/>, sorted and distinct.</summary>
     public static double[] WithThresholds(IEnumerable<double> thresholds) =>
