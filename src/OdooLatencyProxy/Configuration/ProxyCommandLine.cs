@@ -18,13 +18,12 @@ public static class ProxyCommandLine
     private static readonly Option<string> OdooDb = new("--odoo-db") { Description = "connection string of Odoo's PostgreSQL database for the collector (read-only role)" };
     private static readonly Option<string> OdooLog = new("--odoo-log") { Description = "Odoo's log file, followed for cron failures (16/17 log them only there)" };
     private static readonly Option<string> Config = new("--config") { Description = "an extra JSON settings file, read after appsettings.json" };
-    private static readonly Option<bool> Demo = new("--demo") { Description = "run in front of a built-in Odoo simulator with light traffic" };
 
     /// <summary>The root command, for parsing and <c>--help</c>.</summary>
     public static RootCommand Create()
     {
         var root = new RootCommand("OdooLatencyProxy: a reverse proxy in front of Odoo that measures every business operation.");
-        foreach (var option in new Option[] { Upstream, GeventUpstream, Workers, Listen, AdminListen, QueueLength, QueueWait, Timeout, TrustedProxy, OdooDb, OdooLog, Config, Demo })
+        foreach (var option in new Option[] { Upstream, GeventUpstream, Workers, Listen, AdminListen, QueueLength, QueueWait, Timeout, TrustedProxy, OdooDb, OdooLog, Config })
         {
             root.Options.Add(option);
         }
@@ -55,7 +54,6 @@ public static class ProxyCommandLine
         if (result.GetValue(QueueWait) is { } wait) options = options with { MaxQueueWait = Duration("--max-queue-wait", wait) };
         if (result.GetValue(Timeout) is { } timeout) options = options with { Timeout = Duration("--timeout", timeout) };
         if (result.GetValue(TrustedProxy) is { Length: > 0 } trusted) options = options with { TrustedProxies = trusted };
-        if (result.GetValue(Demo)) options = options with { Demo = true };
         return options;
     }
 

@@ -69,13 +69,10 @@ public static class ProxyOptionsLoader
             if (!IPNetwork.TryParse(proxy, out _) && !IPAddress.TryParse(proxy, out _))
                 Fail(nameof(o.TrustedProxies), $"'{proxy}' is not an IP address or CIDR network");
         }
-        if (!o.Demo)
-        {
-            if (o.Upstreams.Count == 0) Fail(nameof(o.Upstreams), "at least one Odoo HTTP destination is needed (or run with --demo)");
-            if (o.GeventUpstreams.Count == 0) Fail(nameof(o.GeventUpstreams), "at least one Odoo gevent destination is needed");
-            _ = WorkerDestinations(o);
-            _ = GeventDestinations(o);
-        }
+        if (o.Upstreams.Count == 0) Fail(nameof(o.Upstreams), "at least one Odoo HTTP destination is needed");
+        if (o.GeventUpstreams.Count == 0) Fail(nameof(o.GeventUpstreams), "at least one Odoo gevent destination is needed");
+        _ = WorkerDestinations(o);
+        _ = GeventDestinations(o);
     }
 
     /// <summary>The parsed HTTP worker destinations.</summary>
