@@ -83,7 +83,7 @@ public sealed class OdooLogFollowerTests : IDisposable
     {
         // Odoo 17's own log (cron worker): every message ends with a space, failures carry a multi-line traceback
         // whose exception text spans two lines. Appended in uneven pieces, then rotated half-way.
-        var real = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Collector", "TestData", "odoo17-cron.log"));
+        var real = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "odoo17-cron.log"));
         var log = PathOf("odoo.log");
         File.WriteAllText(log, "");
         using var follower = new OdooLogFollower(log, "odoo");

@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using OdooLatencyProxy.Hosting;
 
 namespace OdooLatencyProxy.Tests.Hosting;
 
 public sealed partial class DemoTests
 {
     [Fact]
-    public async Task TheRealBinary_WithDemo_ServesASimulatedOdooThroughTheProxy()
+    public async Task TheDemoHost_ServesASimulatedOdooThroughTheProxy()
     {
-        var proxyDll = typeof(ProxyHost).Assembly.Location;
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [proxyDll, "--demo", "--listen", "http://127.0.0.1:0", "--admin-listen", "http://127.0.0.1:0"])
+        // The demo host's binary, copied beside the tests by the project reference (its types are internal).
+        var demoDll = Path.Combine(AppContext.BaseDirectory, "OdooLatencyProxy.Demo.dll");
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [demoDll, "--listen", "http://127.0.0.1:0", "--admin-listen", "http://127.0.0.1:0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
