@@ -20,7 +20,6 @@ public static class ProxyCommandLine
     private static readonly Option<string> OdooDbPasswordFile = new("--odoo-db-password-file") { Description = "file holding the collector's database password (a Kubernetes secret); PGPASSWORD works too" };
     private static readonly Option<string> OdooLog = new("--odoo-log") { Description = "Odoo's log file, followed for cron failures (16/17 log them only there)" };
     private static readonly Option<string> Config = new("--config") { Description = "an extra JSON settings file, read after appsettings.json" };
-    private static readonly Option<bool> Demo = new("--demo") { Description = "run in front of a built-in Odoo simulator with light traffic" };
 
     // The one table of flag <-> configuration key: flags are written into configuration, and errors name both.
     private static readonly (Option Option, string Key)[] Settings =
@@ -34,7 +33,6 @@ public static class ProxyCommandLine
         (QueueWait, "Proxy:MaxQueueWait"),
         (Timeout, "Proxy:Timeout"),
         (TrustedProxy, "Proxy:TrustedProxies"),
-        (Demo, "Proxy:Demo"),
         (OdooDb, "Collector:ConnectionString"),
         (OdooDbPasswordFile, "Collector:PasswordFile"),
         (OdooLog, "Collector:LogPath"),

@@ -69,9 +69,6 @@ public sealed record ProxyOptions
     /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Run in front of a built-in Odoo simulator with a light traffic source. Default false.</summary>
-    public bool Demo { get; init; }
-
     /// <summary>The folder buffer temp files go to.</summary>
     public string EffectiveTempDirectory => string.IsNullOrEmpty(TempDirectory) ? Path.GetTempPath() : TempDirectory;
 

@@ -37,16 +37,13 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         {
             Check(IPNetwork.TryParse(proxy, out _) || IPAddress.TryParse(proxy, out _), nameof(o.TrustedProxies), $"'{proxy}' is not an IP address or CIDR network");
         }
-        if (!o.Demo)
+        Check(o.Upstreams.Count > 0, nameof(o.Upstreams), "at least one Odoo HTTP destination is needed");
+        Check(o.GeventUpstreams.Count > 0, nameof(o.GeventUpstreams), "at least one Odoo gevent destination is needed");
+        foreach (var (list, property) in new[] { (o.Upstreams, nameof(o.Upstreams)), (o.GeventUpstreams, nameof(o.GeventUpstreams)) })
         {
-            Check(o.Upstreams.Count > 0, nameof(o.Upstreams), "at least one Odoo HTTP destination is needed (or run with --demo)");
-            Check(o.GeventUpstreams.Count > 0, nameof(o.GeventUpstreams), "at least one Odoo gevent destination is needed");
-            foreach (var (list, property) in new[] { (o.Upstreams, nameof(o.Upstreams)), (o.GeventUpstreams, nameof(o.GeventUpstreams)) })
-            {
-                // Destinations are keyed by host:port (YARP, admission, metrics): two URLs with one authority are one host.
-                var duplicate = list.GroupBy(d => d.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-                Check(duplicate is null, property, $"'{duplicate?.Key}' is listed twice");
-            }
+            // Destinations are keyed by host:port (YARP, admission, metrics): two URLs with one authority are one host.
+            var duplicate = list.GroupBy(d => d.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+            Check(duplicate is null, property, $"'{duplicate?.Key}' is listed twice");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OdooLatencyProxy.Classification;
 using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Telemetry;

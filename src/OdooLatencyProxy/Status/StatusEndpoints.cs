@@ -2,6 +2,7 @@ using System.Reflection;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.Configuration;
 
 namespace OdooLatencyProxy.Status;
 

@@ -1,5 +1,6 @@
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.RequestPath;
+using OdooLatencyProxy.Configuration;
 
 namespace OdooLatencyProxy.Telemetry;
 

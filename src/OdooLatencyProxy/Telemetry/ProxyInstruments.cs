@@ -1,5 +1,6 @@
 using System.Globalization;
 using OdooLatencyProxy.Odoo.Metrics;
+using OdooLatencyProxy.Configuration;
 
 namespace OdooLatencyProxy.Telemetry;
 

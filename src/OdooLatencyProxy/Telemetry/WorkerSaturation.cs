@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Configuration;
 
 namespace OdooLatencyProxy.Telemetry;
 

@@ -3,6 +3,7 @@ using OdooLatencyProxy.LoadTest.Results;
 using OdooLatencyProxy.LoadTest.Tests.Support;
 using OdooLatencyProxy.LoadTest.Thresholds;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.Configuration;
 
 namespace OdooLatencyProxy.LoadTest.Tests.Thresholds;
 

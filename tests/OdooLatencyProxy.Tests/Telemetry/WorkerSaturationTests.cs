@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OdooLatencyProxy.Telemetry;
+using OdooLatencyProxy.Configuration;
 
 namespace OdooLatencyProxy.Tests.Telemetry;
 

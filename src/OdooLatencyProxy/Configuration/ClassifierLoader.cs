@@ -1,0 +1,12 @@
+using OdooLatencyProxy.Odoo.Classification;
+
+namespace OdooLatencyProxy.Configuration;
+
+/// <summary>Builds the request classifier from the <c>Classification</c> section, checked beforehand by <see cref="ClassificationOptionsValidator"/>.</summary>
+internal static class ClassifierLoader
+{
+    public const string Section = "Classification";
+
+    public static RequestClassifier Load(IConfiguration? configuration) =>
+        new(configuration?.GetSection(Section).Get<ClassificationOptions>() ?? new ClassificationOptions());
+}
