@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Odoo.Classification;
-using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.Configuration;
 
