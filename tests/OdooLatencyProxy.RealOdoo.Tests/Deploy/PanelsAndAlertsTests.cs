@@ -59,7 +59,10 @@ public sealed class PanelsAndAlertsTests
             var thresholds = Thresholds();
             var job = AlertRuleGenerator.Thresholds.Parse(thresholds).Values["proxy_job"];
             var alerts = AlertRuleGenerator.Render(thresholds, Repo.Read("deploy/prometheus/alerts.template.yml"), Overrides(connections, maxConnections));
-            await using var prometheus = await PrometheusServer.StartAsync(job, [proxy.AdminUri], new Dictionary<string, string>
+            // No cAdvisor or node-exporter beside this Odoo: the container and host panels read their recorded scrapes,
+            // as in the deploy tests, so every panel is still judged in the same Prometheus.
+            await using var exporters = await FixtureExporters.StartAsync();
+            await using var prometheus = await PrometheusServer.StartAsync([new ScrapeJob(job, [proxy.AdminUri]), .. exporters.Jobs], new Dictionary<string, string>
             {
                 ["rules.yml"] = Repo.Read("deploy/prometheus/rules.yml"),
                 ["alerts.yml"] = alerts,
