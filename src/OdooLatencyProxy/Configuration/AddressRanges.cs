@@ -18,7 +18,7 @@ internal sealed class AddressRanges(IEnumerable<string> entries)
         return false;
     }
 
-    /// <summary>Reads one entry: a CIDR network (no host bits set) or a single address.</summary>
+    /// <summary>Reads one entry: a CIDR network or a single address.</summary>
     public static bool TryParse(string? text, out IPNetwork network)
     {
         network = default;

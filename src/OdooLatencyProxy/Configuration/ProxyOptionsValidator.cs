@@ -36,7 +36,7 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         {
             foreach (var entry in list)
             {
-                Check(AddressRanges.TryParse(entry, out _), property, $"'{entry}' is not an IP address or CIDR network (a network has no host bits: 10.0.0.0/8, not 10.1.2.3/8)");
+                Check(AddressRanges.TryParse(entry, out _), property, $"'{entry}' is not an IP address or CIDR network (e.g. 192.0.2.0/24 or 192.0.2.7)");
             }
         }
         foreach (var path in o.BlockedPaths)
