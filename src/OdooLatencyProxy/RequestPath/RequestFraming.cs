@@ -6,6 +6,7 @@ namespace OdooLatencyProxy.RequestPath;
 /// The framing check: refuses with 400, and closes the connection, a request whose body length two HTTP parsers could
 /// read differently (RFC 9112 §6.3; nginx does the same), before anything is read or a worker taken, so Odoo's werkzeug
 /// never has to decide. Kestrel already refuses a last coding other than chunked and conflicting Content-Lengths.
+/// Only requests with a Transfer-Encoding are looked at: the common request costs one header lookup.
 /// </summary>
 internal sealed partial class RequestFraming(ILogger<RequestFraming> logger)
 {
@@ -35,15 +36,10 @@ internal sealed partial class RequestFraming(ILogger<RequestFraming> logger)
             }
             if (HttpProtocol.IsHttp10(request.Protocol)) return "chunked body in HTTP/1.0";
         }
-        var contentLength = headers[HeaderNames.ContentLength];
-        if (contentLength.Count > 1 || (contentLength.Count == 1 && !IsDigits(contentLength[0])))
-        {
-            return "Content-Length is not one plain number";
-        }
+        // Content-Length alone needs no check here: Kestrel refuses conflicting or non-numeric values and hands on only
+        // the parsed number (a "+5" arrives as 5, so Odoo receives a plain length).
         return null;
     }
-
-    private static bool IsDigits(string? value) => !string.IsNullOrEmpty(value) && value.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Request refused before forwarding: 400 {Problem}")]
     private static partial void LogRefused(ILogger logger, string problem);
