@@ -16,6 +16,8 @@ public static class ProxyCommandLine
     private static readonly Option<TimeSpan?> QueueWait = new("--max-queue-wait") { Description = "longest wait for a worker before 503, e.g. 30s", CustomParser = Duration };
     private static readonly Option<TimeSpan?> Timeout = new("--timeout") { Description = "upstream inactivity timeout, e.g. 720s", CustomParser = Duration };
     private static readonly Option<string[]> TrustedProxy = new("--trusted-proxy") { Description = "IP or CIDR of a TLS front whose X-Forwarded-Proto/Host are kept, repeatable", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string[]> AllowDatabaseManager = new("--allow-database-manager") { Description = "IP or CIDR allowed to reach Odoo's database manager (/web/database/*, closed to everyone else), repeatable", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string[]> BlockedPath = new("--blocked-path") { Description = "path prefix answered 403 to every client, e.g. /xmlrpc/2/db, repeatable", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string> OdooDb = new("--odoo-db") { Description = "connection string of Odoo's PostgreSQL database for the collector (read-only role); keep the password out of it (see --odoo-db-password-file)" };
     private static readonly Option<string> OdooDbPasswordFile = new("--odoo-db-password-file") { Description = "file holding the collector's database password (a Kubernetes secret); PGPASSWORD works too" };
     private static readonly Option<string> OdooLog = new("--odoo-log") { Description = "Odoo's log file, followed for cron failures (16/17 log them only there)" };
@@ -33,6 +35,8 @@ public static class ProxyCommandLine
         (QueueWait, "Proxy:MaxQueueWait"),
         (Timeout, "Proxy:Timeout"),
         (TrustedProxy, "Proxy:TrustedProxies"),
+        (AllowDatabaseManager, "Proxy:AllowDatabaseManager"),
+        (BlockedPath, "Proxy:BlockedPaths"),
         (OdooDb, "Collector:ConnectionString"),
         (OdooDbPasswordFile, "Collector:PasswordFile"),
         (OdooLog, "Collector:LogPath"),

@@ -66,6 +66,12 @@ public sealed record ProxyOptions
     /// <summary>Addresses (IP or CIDR) of TLS fronts whose X-Forwarded-Proto/Host are kept. Default none.</summary>
     public IReadOnlyList<string> TrustedProxies { get; init; } = [];
 
+    /// <summary>Networks (IP or CIDR) allowed to reach Odoo's database manager, <c>/web/database/*</c>; every other client gets 403. Default none: closed.</summary>
+    public IReadOnlyList<string> AllowDatabaseManager { get; init; } = [];
+
+    /// <summary>Path prefixes answered 403 to every client, e.g. <c>/xmlrpc/2/db</c> (matched like the database manager). Default none.</summary>
+    public IReadOnlyList<string> BlockedPaths { get; init; } = [];
+
     /// <summary>How long shutdown waits for in-flight requests to finish. Default 30 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

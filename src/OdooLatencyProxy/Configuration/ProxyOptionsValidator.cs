@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace OdooLatencyProxy.Configuration;
@@ -33,9 +32,16 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         Check(o.HealthCheckTimeout > TimeSpan.Zero, nameof(o.HealthCheckTimeout), $"must be positive, got {o.HealthCheckTimeout}");
         Check(o.HealthCheckFailureThreshold >= 1, nameof(o.HealthCheckFailureThreshold), $"must be 1 or more, got {o.HealthCheckFailureThreshold}");
         Check(o.DrainTimeout >= TimeSpan.Zero, nameof(o.DrainTimeout), $"must be 0 or more, got {o.DrainTimeout}");
-        foreach (var proxy in o.TrustedProxies)
+        foreach (var (list, property) in new[] { (o.TrustedProxies, nameof(o.TrustedProxies)), (o.AllowDatabaseManager, nameof(o.AllowDatabaseManager)) })
         {
-            Check(IPNetwork.TryParse(proxy, out _) || IPAddress.TryParse(proxy, out _), nameof(o.TrustedProxies), $"'{proxy}' is not an IP address or CIDR network");
+            foreach (var entry in list)
+            {
+                Check(AddressRanges.TryParse(entry, out _), property, $"'{entry}' is not an IP address or CIDR network (e.g. 192.0.2.0/24 or 192.0.2.7)");
+            }
+        }
+        foreach (var path in o.BlockedPaths)
+        {
+            Check(path is ['/', ..], nameof(o.BlockedPaths), $"'{path}' is not a path (it starts with /, e.g. /xmlrpc/2/db)");
         }
         Check(o.Upstreams.Count > 0, nameof(o.Upstreams), "at least one Odoo HTTP destination is needed");
         Check(o.GeventUpstreams.Count > 0, nameof(o.GeventUpstreams), "at least one Odoo gevent destination is needed");

@@ -10,7 +10,8 @@ namespace OdooLatencyProxy.Forwarding;
 /// </summary>
 internal sealed class ForwardedHeaders(ProxyOptions options)
 {
-    private readonly IPNetwork[] _trusted = [.. options.TrustedProxies.Select(p => p.Contains('/', StringComparison.Ordinal) ? IPNetwork.Parse(p) : new IPNetwork(IPAddress.Parse(p), IPAddress.Parse(p).GetAddressBytes().Length * 8))];
+    private readonly AddressRanges _trusted = new(options.TrustedProxies);
+    private readonly bool _anyTrusted = options.TrustedProxies.Count > 0;
 
     public ValueTask ApplyAsync(RequestTransformContext context)
     {
@@ -32,9 +33,33 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
     /// <summary>The client as a trusted front reported it (X-Real-IP), or null when the peer is the client.</summary>
     public string? ForwardedClient(HttpContext context)
     {
-        if (_trusted.Length == 0 || context.Connection.RemoteIpAddress is not { } remote || !IsTrusted(remote)) return null;
+        if (!_anyTrusted || context.Connection.RemoteIpAddress is not { } remote || !IsTrusted(remote)) return null;
         var realIp = context.Request.Headers["X-Real-IP"];
         return realIp.Count == 1 ? realIp[0] : null;
+    }
+
+    /// <summary>
+    /// The client's address for access rules: the peer, or, when the peer is a trusted front, the nearest address in
+    /// X-Forwarded-For that is not a trusted front itself (fronts append, so the right end is the only part not written
+    /// by the client). Null when a trusted front's header cannot be read: rules then treat the client as unknown.
+    /// </summary>
+    public IPAddress? ClientAddress(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is null || !_anyTrusted || !IsTrusted(remote)) return remote;
+        var client = remote;
+        var forwardedFor = context.Request.Headers["X-Forwarded-For"];
+        for (var i = forwardedFor.Count - 1; i >= 0; i--)
+        {
+            var hops = (forwardedFor[i] ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            for (var j = hops.Length - 1; j >= 0; j--)
+            {
+                if (!IPAddress.TryParse(hops[j], out var hop)) return null;
+                if (!IsTrusted(hop)) return hop;
+                client = hop;
+            }
+        }
+        return client;
     }
 
     private static void Replace(RequestTransformContext context, string header, bool keepIncoming, string value)
@@ -43,13 +68,5 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
         RequestTransform.AddHeader(context, header, keepIncoming && incoming.Count > 0 ? incoming : value);
     }
 
-    private bool IsTrusted(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        foreach (var network in _trusted)
-        {
-            if (network.Contains(address)) return true;
-        }
-        return false;
-    }
+    private bool IsTrusted(IPAddress address) => _trusted.Contains(address);
 }

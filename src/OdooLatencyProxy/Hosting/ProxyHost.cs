@@ -159,6 +159,8 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton(classifier);
         // The request path's stages, in the order ProxyPipeline runs them.
         builder.Services.AddSingleton<RequestNaming>();
+        builder.Services.AddSingleton<RequestFraming>();
+        builder.Services.AddSingleton<PathProtection>();
         builder.Services.AddSingleton<RequestBuffering>();
         builder.Services.AddSingleton<WorkerAdmission>();
         builder.Services.AddSingleton<UpstreamCall>();

@@ -20,7 +20,13 @@ internal static class OutcomeDecision
         {
             return new ResponseOutcome(failure == ProxyExchange.TimeoutFailure ? OdooOutcome.Timeout : OdooOutcome.UpstreamError);
         }
-        if (context.Features.Get<IForwarderErrorFeature>() is { } error) return new ResponseOutcome(UpstreamErrors.Outcome(error.Error));
+        if (context.Features.Get<IForwarderErrorFeature>() is { } error)
+        {
+            // A body YARP could not read from a client still there (malformed chunks) got YARP's 400: the client's error.
+            var clientError = error.Error == ForwarderError.RequestBodyClient && !context.RequestAborted.IsCancellationRequested
+                && context.Response.StatusCode == StatusCodes.Status400BadRequest;
+            return new ResponseOutcome(clientError ? OdooOutcome.ClientError : UpstreamErrors.Outcome(error.Error));
+        }
         if (context.RequestAborted.IsCancellationRequested) return new ResponseOutcome(OdooOutcome.ClientAbort);
         if (exchange.DetectedOutcome is { } detected) return detected;
         // Nothing peeked at (a refusal by the proxy, a non-JSON response): the status decides.

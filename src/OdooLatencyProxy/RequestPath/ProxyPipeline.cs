@@ -1,15 +1,16 @@
 using OdooLatencyProxy.Admission;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>
-/// The proxy's request path inside YARP's pipeline, one exchange per request, in order: name, buffer, admit, forward,
-/// judge, record. Each stage is its own type; the exchange is recorded exactly once, whatever happened.
+/// The proxy's request path inside YARP's pipeline, one exchange per request, in order: name, check (framing, closed
+/// paths), buffer, admit, forward, judge, record. Each stage is its own type; the exchange is recorded exactly once, whatever happened.
 /// Load balancing is admission's choice of destination.
 /// </summary>
 internal sealed class ProxyPipeline(
-    RequestNaming naming, RequestBuffering buffering, WorkerAdmission admission, UpstreamCall upstream, ExchangeRecording recording, TimeProvider time)
+    RequestNaming naming, RequestFraming framing, PathProtection protection, RequestBuffering buffering, WorkerAdmission admission, UpstreamCall upstream, ExchangeRecording recording, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -21,9 +22,16 @@ internal sealed class ProxyPipeline(
         try
         {
             recording.Started(context, exchange);
+            // Refusals of every route, before a byte of the body is read: nothing reaches Odoo, no worker is taken.
+            if (!await framing.CheckAsync(context) || !await protection.CheckAsync(context)) return;
             if (pool is null)
             {
                 await next(); // Websockets and long polling: the gevent port, not counted against workers.
+                // YARP answered 400 to a body it could not read (malformed chunks): the rest of the connection cannot be trusted.
+                if (context.Features.Get<IForwarderErrorFeature>()?.Error == ForwarderError.RequestBodyClient && !context.Response.HasStarted)
+                {
+                    context.Response.Headers.Connection = "close";
+                }
                 return;
             }
             if (!await buffering.BufferAsync(context, exchange)) return;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -31,6 +32,14 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
             await ProxyAnswers.TextAsync(context, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "Request body too large.\n"
                 : "Malformed request body.\n");
+            return false;
+        }
+        catch (IOException e) when (!context.RequestAborted.IsCancellationRequested && e is not ConnectionResetException)
+        {
+            // Kestrel reports a chunk size that overflows as an IOException, not a BadHttpRequestException, while the
+            // client is still there: a 400, as YARP answers the same bytes on the gevent routes.
+            LogRefused(logger, StatusCodes.Status400BadRequest, e.Message);
+            await ProxyAnswers.TextAsync(context, StatusCodes.Status400BadRequest, "Malformed request body.\n", closeConnection: true);
             return false;
         }
         catch (IOException)

@@ -15,7 +15,8 @@ public sealed class CommandLineTests
         var parse = ProxyCommandLine.Create().Parse(
             ["--upstream", "http://odoo:8069", "--upstream", "http://odoo2:8069;workers=3", "--gevent-upstream", "http://odoo:8072",
              "--workers", "8", "--listen", "http://127.0.0.1:8081", "--admin-listen", "http://127.0.0.1:9091", "--max-queue", "50",
-             "--max-queue-wait", "30s", "--timeout", "10m", "--trusted-proxy", "10.0.0.0/8"]);
+             "--max-queue-wait", "30s", "--timeout", "10m", "--trusted-proxy", "10.0.0.0/8",
+             "--allow-database-manager", "192.0.2.0/24", "--allow-database-manager", "2001:db8::/32", "--blocked-path", "/xmlrpc/2/db"]);
         var fromFiles = new Dictionary<string, string?>
         {
             ["Proxy:Upstreams:0"] = "http://a:1", ["Proxy:Upstreams:1"] = "http://b:2", ["Proxy:Upstreams:2"] = "http://c:3", ["Proxy:Workers"] = "2",
@@ -33,6 +34,19 @@ public sealed class CommandLineTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaxQueueWait);
         Assert.Equal(TimeSpan.FromMinutes(10), options.Timeout);
         Assert.Equal(["10.0.0.0/8"], options.TrustedProxies);
+        Assert.Equal(["192.0.2.0/24", "2001:db8::/32"], options.AllowDatabaseManager);
+        Assert.Equal(["/xmlrpc/2/db"], options.BlockedPaths);
+    }
+
+    [Fact]
+    public void BadAllowDatabaseManagerNetwork_NamesTheFlag()
+    {
+        var parse = ProxyCommandLine.Create().Parse(["--allow-database-manager", "10.0.0.0/33"]);
+
+        var error = Assert.Throws<ConfigurationException>(() => ProxySettings.Load(new ConfigurationBuilder().AddCommandLineFlags(parse).Build()));
+
+        var message = Assert.Single(error.Errors).ToString();
+        Assert.StartsWith("Proxy:AllowDatabaseManager (--allow-database-manager): '10.0.0.0/33' is not an IP address or CIDR network", message, StringComparison.Ordinal);
     }
 
     [Fact]

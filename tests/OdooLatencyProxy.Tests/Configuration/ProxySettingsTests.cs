@@ -28,6 +28,9 @@ public sealed class ProxySettingsTests
         Assert.Equal(0, options.Workers);
         Assert.Equal(0, options.MaxQueueLength);
         Assert.Null(options.MaxQueueWait);
+        // Odoo's database manager is closed unless networks are allowed; no other path is closed by default.
+        Assert.Empty(options.AllowDatabaseManager);
+        Assert.Empty(options.BlockedPaths);
     }
 
     [Fact]
@@ -58,6 +61,9 @@ public sealed class ProxySettingsTests
     [InlineData("Proxy:HealthCheckFailureThreshold", "0", "Proxy:HealthCheckFailureThreshold")]
     [InlineData("Proxy:DrainTimeout", "-00:00:01", "Proxy:DrainTimeout")]
     [InlineData("Proxy:TrustedProxies:0", "the-front", "Proxy:TrustedProxies")]
+    [InlineData("Proxy:AllowDatabaseManager:0", "office", "Proxy:AllowDatabaseManager")]
+    [InlineData("Proxy:AllowDatabaseManager:0", "10.0.0.0/33", "Proxy:AllowDatabaseManager")]
+    [InlineData("Proxy:BlockedPaths:0", "xmlrpc/2/db", "Proxy:BlockedPaths")]
     [InlineData("Proxy:Listen", "https://0.0.0.0:8443", "Proxy:Listen")]
     [InlineData("Proxy:Listen", "http://example.com:8080", "Proxy:Listen")]
     [InlineData("Proxy:AdminListen", "not a url", "Proxy:AdminListen")]

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using OdooLatencyProxy.Testing.Http;
 using OdooSimulator.Tests.Support;
 
 namespace OdooSimulator.Tests.Gevent;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using OdooLatencyProxy.Testing.Http;
 using OdooSimulator.Tests.Support;
 using OdooSimulator.Hosting;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OdooLatencyProxy.Testing.Http;
 using OdooSimulator.Tests.Support;
 
 namespace OdooSimulator.Tests.Routing;

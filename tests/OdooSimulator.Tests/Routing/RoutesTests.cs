@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using OdooLatencyProxy.Testing.Http;
 using OdooSimulator.Tests.Support;
 
 namespace OdooSimulator.Tests.Routing;

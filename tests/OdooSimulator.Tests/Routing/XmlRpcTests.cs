@@ -1,5 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
+using OdooLatencyProxy.Testing.Http;
 using OdooSimulator.Tests.Support;
 using OdooSimulator.Hosting;
 

@@ -34,7 +34,14 @@ public static class TestProxy
 /// <summary>Keeps every exchange the proxy hands to its recorders, with the request's X-Test-Id.</summary>
 public sealed class RecordingRecorder : IRequestRecorder
 {
+    private int _started;
+
     public ConcurrentQueue<(string TestId, int Status, ProxyExchange Record)> Records { get; } = new();
+
+    /// <summary>Requests the proxy has started handling (their headers were read).</summary>
+    public int StartedCount => Volatile.Read(ref _started);
+
+    void IRequestRecorder.Started(HttpContext context, ProxyExchange exchange) => Interlocked.Increment(ref _started);
 
     public void Record(HttpContext context, ProxyExchange exchange) =>
         Records.Enqueue((context.Request.Headers["X-Test-Id"].ToString(), context.Response.StatusCode, exchange));

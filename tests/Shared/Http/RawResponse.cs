@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OdooSimulator.Tests.Support;
+namespace OdooLatencyProxy.Testing.Http;
 
 /// <summary>A response read byte by byte off a real socket, with what happened to the connection after it.</summary>
 public sealed record RawResponse(string Version, int Status, string Reason, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body, bool ClosedAfterResponse)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace OdooSimulator.Tests.Support;
+namespace OdooLatencyProxy.Testing.Http;
 
 /// <summary>Raw HTTP/1.1 over a TCP socket: no client library between the test and the simulator's bytes.</summary>
 public static class RawHttp

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace OdooSimulator.Tests.Support;
+namespace OdooLatencyProxy.Testing.Http;
 
 /// <summary>Buffered async reads from a socket.</summary>
 public sealed class SocketReader(Socket socket)
