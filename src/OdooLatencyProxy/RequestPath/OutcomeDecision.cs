@@ -20,8 +20,15 @@ internal static class OutcomeDecision
         {
             return new ResponseOutcome(failure == ProxyExchange.TimeoutFailure ? OdooOutcome.Timeout : OdooOutcome.UpstreamError);
         }
-        if (context.Features.Get<IForwarderErrorFeature>() is { } error) return new ResponseOutcome(UpstreamErrors.Outcome(error.Error));
-        if (context.RequestAborted.IsCancellationRequested) return new ResponseOutcome(OdooOutcome.ClientAbort);
+        // A websocket has no complete response: once upgraded, the client leaving is how it ends (a closed tab drops the
+        // connection right after its close frame), not an abort. Odoo's side failing or timing out still counts.
+        var upgraded = context.Response.StatusCode == StatusCodes.Status101SwitchingProtocols;
+        if (context.Features.Get<IForwarderErrorFeature>() is { } error)
+        {
+            var outcome = UpstreamErrors.Outcome(error.Error);
+            return new ResponseOutcome(upgraded && outcome == OdooOutcome.ClientAbort ? OdooOutcome.Ok : outcome);
+        }
+        if (context.RequestAborted.IsCancellationRequested) return new ResponseOutcome(upgraded ? OdooOutcome.Ok : OdooOutcome.ClientAbort);
         if (exchange.DetectedOutcome is { } detected) return detected;
         // Nothing peeked at (a refusal by the proxy, a non-JSON response): the status decides.
         return ResponseOutcomeDetector.Detect(context.Response.StatusCode, default, default, default, isCompleteBody: false);
