@@ -38,8 +38,8 @@ internal static class MemoryAfterLoad
         await using var upstream = await StartUpstreamAsync();
         var upstreamUrl = upstream.Urls.First();
         Console.WriteLine($"{Bursts} bursts of {RequestsPerBurst} GET at concurrency {Concurrency}, then {s_idle.TotalSeconds:F0} s idle; proxy VmRSS");
-        Console.WriteLine("| setting | start | peak during bursts | after burst 1 / 2 / 3 | idle +10 s | idle +60 s | requests/s |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| setting | start | peak during bursts | after burst 1 / 2 / 3 | idle +10 s | idle +60 s | GC committed / heap at +60 s | threads | requests/s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var (name, knobs) in s_settings)
         {
             if (only is not null && !name.Contains(only, StringComparison.OrdinalIgnoreCase)) continue;
@@ -102,8 +102,12 @@ internal static class MemoryAfterLoad
             var idle10 = SlowClientMemory.Rss(proxy);
             await Task.Delay(s_idle - TimeSpan.FromSeconds(10));
             var idle60 = SlowClientMemory.Rss(proxy);
+            var metrics = await admin.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            var committed = Sum(metrics, "dotnet_gc_last_collection_memory_committed_size_bytes");
+            var heap = Sum(metrics, "dotnet_gc_last_collection_heap_size_bytes");
+            var threads = File.ReadLines($"/proc/{proxy.Id}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal)).Split('\t')[1];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {SlowClientMemory.Mb(before)} | {SlowClientMemory.Mb(peak)} | {string.Join(" / ", afterBursts.Select(SlowClientMemory.Mb))} | {SlowClientMemory.Mb(idle10)} | {SlowClientMemory.Mb(idle60)} | {rate:F0} |"));
+                $"| {name} | {SlowClientMemory.Mb(before)} | {SlowClientMemory.Mb(peak)} | {string.Join(" / ", afterBursts.Select(SlowClientMemory.Mb))} | {SlowClientMemory.Mb(idle10)} | {SlowClientMemory.Mb(idle60)} | {SlowClientMemory.Mb(committed)} / {SlowClientMemory.Mb(heap)} | {threads} | {rate:F0} |"));
         }
         finally
         {
@@ -111,6 +115,11 @@ internal static class MemoryAfterLoad
             await proxy.WaitForExitAsync();
         }
     }
+
+    // Sum of a metric's samples in Prometheus text (one per generation).
+    private static long Sum(string metrics, string name) => (long)metrics.Split('\n')
+        .Where(l => l.StartsWith(name, StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     private static async Task BurstAsync(HttpClient client)
     {
