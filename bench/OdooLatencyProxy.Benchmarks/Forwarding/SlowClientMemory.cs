@@ -164,7 +164,7 @@ internal static class SlowClientMemory
         }
     }
 
-    private static long Rss(Process process)
+    internal static long Rss(Process process)
     {
         foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
         {
@@ -174,16 +174,16 @@ internal static class SlowClientMemory
         return 0;
     }
 
-    private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F0} MiB");
+    internal static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F0} MiB");
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> ready)
+    internal static async Task WaitAsync(Func<Task<bool>> ready)
     {
         for (var i = 0; i < 200; i++)
         {

@@ -54,6 +54,9 @@ public sealed record ProxyOptions
     /// <summary>Folder for buffer temp files, always deleted after use. Default: the system temp folder.</summary>
     public string? TempDirectory { get; init; }
 
+    /// <summary>Add the W3C trace context (<c>traceparent</c>, <c>tracestate</c>) of the proxy's span to every request to Odoo. Default true.</summary>
+    public bool PropagateTraceContext { get; init; } = true;
+
     /// <summary>Interval of the active health probe on <c>/web/health</c>. Default 15 s.</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(15);
 

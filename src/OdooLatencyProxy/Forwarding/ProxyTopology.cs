@@ -68,7 +68,7 @@ public sealed class ProxyTopology
                     Enabled = true,
                     Interval = options.HealthCheckInterval,
                     Timeout = options.HealthCheckTimeout,
-                    Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                    Policy = BusyAwareFailuresPolicy.PolicyName,
                     Path = Odoo.OdooWire.HealthPath,
                 }
                 : null,
@@ -78,10 +78,6 @@ public sealed class ProxyTopology
                 Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
                 ReactivationPeriod = options.HealthCheckInterval,
             },
-        },
-        Metadata = new Dictionary<string, string>
-        {
-            ["ConsecutiveFailuresHealthPolicy.Threshold"] = options.HealthCheckFailureThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
     };
 }

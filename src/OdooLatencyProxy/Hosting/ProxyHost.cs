@@ -16,6 +16,8 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Transforms;
 
 namespace OdooLatencyProxy.Hosting;
@@ -181,6 +183,11 @@ public sealed class ProxyHost : IAsyncDisposable
                     transforms.AddResponseTransform(services.GetRequiredService<ResponseBuffering>().ApplyAsync);
                 }
             });
+
+        // Health probes take a worker like any request (never more than the worker limit at Odoo), and count only when they ran.
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, OdooHttpClientFactory>();
+        builder.Services.AddSingleton<IProbingRequestFactory, ProbeRequestFactory>();
+        builder.Services.AddSingleton<IActiveHealthCheckPolicy, BusyAwareFailuresPolicy>();
 
         services?.Invoke(builder.Services);
 

@@ -36,7 +36,7 @@ internal sealed partial class UpstreamCall(TimeProvider time, IHostApplicationLi
         var error = context.Features.Get<IForwarderErrorFeature>();
         if (error is null && exchange.UpstreamFailure is null) return;
         if (context.RequestAborted.IsCancellationRequested) return;
-        var reason = exchange.UpstreamFailure ?? UpstreamErrors.Reason(error!.Error);
+        var reason = exchange.UpstreamFailure ?? UpstreamErrors.Reason(error!.Error, error.Exception);
         LogUpstreamFailed(logger, exchange.Destination ?? "-", reason, error?.Exception?.GetType().Name ?? "-");
         if (context.Response.HasStarted) return;
         var status = context.Response.StatusCode is >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;

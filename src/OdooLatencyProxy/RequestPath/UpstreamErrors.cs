@@ -14,16 +14,31 @@ internal static class UpstreamErrors
         _ => OdooOutcome.UpstreamError,
     };
 
-    /// <summary>Why Odoo did not answer, in words for the 502 text and the warning.</summary>
-    public static string Reason(ForwarderError error) => error switch
+    /// <summary>Why Odoo did not answer, in words for the 502 text and the warning; <paramref name="exception"/> is YARP's, when it kept one.</summary>
+    public static string Reason(ForwarderError error, Exception? exception = null) => error switch
     {
-        ForwarderError.Request => "could not connect or send the request",
+        // YARP reports every failure of the send as Request, also those after the connection was made and Odoo answered.
+        ForwarderError.Request => HttpError(exception) switch
+        {
+            HttpRequestError.InvalidResponse => "its answer was not HTTP",
+            HttpRequestError.ResponseEnded => "the connection closed before a complete response",
+            _ => "could not connect or send the request",
+        },
         ForwarderError.RequestTimedOut => "timed out",
         ForwarderError.ResponseHeaders => "the connection closed before a response",
         ForwarderError.NoAvailableDestinations => "no destination available",
         _ when IsClientGone(error) => "the client went away",
         _ => error.ToString(),
     };
+
+    private static HttpRequestError? HttpError(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException http) return http.HttpRequestError;
+        }
+        return null;
+    }
 
     private static bool IsClientGone(ForwarderError error) => error
         is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient

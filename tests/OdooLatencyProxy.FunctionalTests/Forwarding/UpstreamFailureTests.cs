@@ -30,6 +30,32 @@ public sealed class UpstreamFailureTests
     }
 
     [Fact]
+    public async Task OdooAnsweringWithGarbage_Gets502SayingTheAnswerWasNotHttp_NotThatItCouldNotConnect()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            // Whatever the request (health probes included), a connection accepted and answered with bytes that are not HTTP.
+            while (true)
+            {
+                using var connection = await listener.AcceptTcpClientAsync();
+                var stream = connection.GetStream();
+                _ = await stream.ReadAsync(new byte[8192]);
+                await stream.WriteAsync("SSH-2.0-OpenSSH_9.2p1 garbage\r\n\r\n"u8.ToArray());
+            }
+        });
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(new Uri($"http://{listener.LocalEndpoint}"), workers: 1));
+        using var client = TestProxy.Client(proxy, timeout: TimeSpan.FromSeconds(10));
+
+        using var response = await client.GetAsync("/web");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("Odoo did not answer: its answer was not HTTP.\n", await response.Content.ReadAsStringAsync());
+        Assert.False(server.IsFaulted);
+    }
+
+    [Fact]
     public async Task ResponseCutMidBody_Gets502_NotATruncatedSuccess()
     {
         // A worker killed half-way through its answer (limit_time_real): headers, part of the body, then FIN.

@@ -74,6 +74,33 @@ public sealed class WebSocketTests
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, deadline.Token);
     }
 
+    [Theory]
+    [InlineData("close handshake")]
+    [InlineData("close handshake, then the connection goes")]
+    [InlineData("close frame, then the connection goes")]
+    public async Task WebSocket_ClosedNormally_IsRecordedAs101Ok_NotAClientAbort(string how)
+    {
+        var (workers, gevent) = await StartOdooAsync();
+        await using var _ = workers;
+        await using var __ = gevent;
+        var recorder = new RecordingRecorder();
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(workers.Uri, gevent.Uri), recorder);
+        using var socket = new ClientWebSocket();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await socket.ConnectAsync(WebSocketUri(proxy.PublicUri), deadline.Token);
+        Assert.Equal("hello", await EchoAsync(socket, "hello", deadline.Token));
+
+        // A browser closing the tab sends its close frame and may drop the connection without waiting for Odoo's.
+        if (how.StartsWith("close frame", StringComparison.Ordinal)) await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, deadline.Token);
+        else await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, deadline.Token);
+        if (how.EndsWith("goes", StringComparison.Ordinal)) socket.Abort();
+
+        await Wait.UntilAsync(() => !recorder.Records.IsEmpty, what: "the websocket recorded");
+        var (_, status, exchange) = Assert.Single(recorder.Records);
+        Assert.Equal(StatusCodes.Status101SwitchingProtocols, status);
+        Assert.Equal(OdooLatencyProxy.Odoo.Classification.OdooOutcome.Ok, exchange.Outcome.Outcome);
+    }
+
     [Fact]
     public async Task IdleWebSocket_StaysOpenWithinTheConfiguredIdleTimeout()
     {

@@ -38,7 +38,9 @@ public sealed class MetricsEndpointTests
         await Wait.UntilAsync(async () =>
         {
             samples = await harness.ScrapeAsync();
-            return samples.Any(s => s.Name == "odoo_request_latency_seconds") && samples.Any(s => s.Name == "odoo_collector_errors_total");
+            // The queue_job probe's first failure may come after another probe's error: wait for both.
+            return samples.Any(s => s.Name == "odoo_request_latency_seconds") && samples.Any(s => s.Name == "odoo_collector_errors_total")
+                && samples.Any(s => s.Name == "odoo_collector_probe_up" && s["probe"] == "queue_job");
         }, "request and collector metrics on /metrics");
 
         var buckets = samples.Where(s => s.Name == "odoo_request_duration_seconds_bucket" && s["odoo_operation"] == "ui.bootstrap").ToList();

@@ -26,6 +26,10 @@ public sealed class StatusPageTests(ITestOutputHelper output)
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        // Every request the page makes succeeds, the browser's own /favicon.ico included.
+        var failed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Response += (_, response) => { if (response.Status >= 400) failed.Enqueue($"{response.Status} {response.Url}"); };
+        page.RequestFailed += (_, request) => failed.Enqueue($"failed {request.Url}");
         await page.GotoAsync(new Uri(harness.Proxy.AdminUri, "/status").ToString());
 
         var bootstrap = page.Locator("#operations tbody tr[data-operation='ui.bootstrap']");
@@ -51,6 +55,14 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         output.WriteLine($"Screenshot: {screenshot}");
 
+        Assert.Empty(failed);
+        // Headless Chromium fetches no icon; a desktop browser asks for the declared one, or else /favicon.ico.
+        var icon = await page.EvaluateAsync<string>("() => document.querySelector(\"link[rel~='icon']\")?.href ?? new URL('/favicon.ico', location.href).href");
+        if (!icon.StartsWith("data:", StringComparison.Ordinal))
+        {
+            using var iconResponse = await harness.Admin.GetAsync(new Uri(icon));
+            Assert.True(iconResponse.IsSuccessStatusCode, $"{icon}: {(int)iconResponse.StatusCode}");
+        }
         var html = await page.ContentAsync();
         var status = await harness.Admin.GetStringAsync(new Uri("/api/status", UriKind.Relative));
         var inflightJson = await harness.Admin.GetStringAsync(new Uri("/api/inflight", UriKind.Relative));

@@ -40,4 +40,16 @@ public sealed class UpstreamErrorsTests
         Assert.Equal(OdooOutcome.UpstreamError, UpstreamErrors.Outcome(error));
         Assert.Equal(reason, UpstreamErrors.Reason(error));
     }
+
+    [Theory]
+    [InlineData(HttpRequestError.InvalidResponse, "its answer was not HTTP")]
+    [InlineData(HttpRequestError.ResponseEnded, "the connection closed before a complete response")]
+    [InlineData(HttpRequestError.ConnectionError, "could not connect or send the request")]
+    public void RequestErrors_AreToldApartByWhatHttpClientSaw(HttpRequestError seen, string reason)
+    {
+        var exception = new HttpRequestException(seen, "from SocketsHttpHandler");
+
+        Assert.Equal(reason, UpstreamErrors.Reason(ForwarderError.Request, exception));
+        Assert.Equal(OdooOutcome.UpstreamError, UpstreamErrors.Outcome(ForwarderError.Request));
+    }
 }

@@ -16,10 +16,25 @@ public sealed class TestUpstream : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
     private int _healthProbes;
+    private int _allInFlight;
+    private int _maxAllInFlight;
 
     private TestUpstream(WebApplication app, Func<HttpContext, Task> handler)
     {
         _app = app;
+        app.Use(async (context, next) =>
+        {
+            // Everything that occupies a worker, health probes included.
+            InterlockedMax(ref _maxAllInFlight, Interlocked.Increment(ref _allInFlight));
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _allInFlight);
+            }
+        });
         app.Run(async context =>
         {
             if (context.Request.Path == "/web/health")
@@ -52,6 +67,9 @@ public sealed class TestUpstream : IAsyncDisposable
 
     /// <summary>Most requests ever handled at once.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Most requests ever handled at once, health probes included: what a prefork Odoo's workers would see.</summary>
+    public int MaxInFlightWithProbes => Volatile.Read(ref _maxAllInFlight);
 
     /// <summary>Health probes received on /web/health.</summary>
     public int HealthProbes => Volatile.Read(ref _healthProbes);

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace OdooLatencyProxy.Forwarding;
+
+/// <summary>
+/// YARP's client to Odoo, with two changes: health probes of an admission-controlled cluster take a worker first
+/// (<see cref="AdmittedProbeHandler"/>), and the W3C trace context is added only when <see cref="ProxyOptions.PropagateTraceContext"/> says so.
+/// </summary>
+internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools pools, TimeProvider time, ILogger<ForwarderHttpClientFactory> logger)
+    : ForwarderHttpClientFactory(logger)
+{
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+        // YARP's propagator replaces the client's traceparent with the proxy's; with none, the client's own headers pass as they are.
+        if (!options.PropagateTraceContext) handler.ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator();
+    }
+
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler)
+    {
+        var wrapped = base.WrapHandler(context, handler);
+        return pools.ForCluster(context.ClusterId) is { } pool
+            ? new AdmittedProbeHandler(wrapped, pool, options.HealthCheckTimeout, time)
+            : wrapped;
+    }
+}
