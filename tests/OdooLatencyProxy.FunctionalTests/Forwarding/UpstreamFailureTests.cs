@@ -15,6 +15,25 @@ public sealed class UpstreamFailureTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    // An "Odoo" on raw sockets, for answers Kestrel would never write: each connection's first read is the request,
+    // `answer` writes what it likes and says whether to keep accepting.
+    private static TcpListener StartRawOdoo(out Task server, Func<string, TcpClient, Task<bool>> answer)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        server = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptTcpClientAsync();
+                var request = new byte[8192];
+                var read = await connection.GetStream().ReadAsync(request);
+                if (!await answer(System.Text.Encoding.ASCII.GetString(request, 0, read), connection)) return;
+            }
+        });
+        return listener;
+    }
+
     [Fact]
     public async Task OdooDown_Gets502WithAClearMessage()
     {
@@ -32,18 +51,11 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task OdooAnsweringWithGarbage_Gets502SayingTheAnswerWasNotHttp_NotThatItCouldNotConnect()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var server = Task.Run(async () =>
+        // Whatever the request (health probes included), a connection accepted and answered with bytes that are not HTTP.
+        using var listener = StartRawOdoo(out var server, async (_, connection) =>
         {
-            // Whatever the request (health probes included), a connection accepted and answered with bytes that are not HTTP.
-            while (true)
-            {
-                using var connection = await listener.AcceptTcpClientAsync();
-                var stream = connection.GetStream();
-                _ = await stream.ReadAsync(new byte[8192]);
-                await stream.WriteAsync("SSH-2.0-OpenSSH_9.2p1 garbage\r\n\r\n"u8.ToArray());
-            }
+            await connection.GetStream().WriteAsync("SSH-2.0-OpenSSH_9.2p1 garbage\r\n\r\n"u8.ToArray());
+            return true;
         });
         await using var proxy = await TestProxy.StartAsync(TestProxy.Options(new Uri($"http://{listener.LocalEndpoint}"), workers: 1));
         using var client = TestProxy.Client(proxy, timeout: TimeSpan.FromSeconds(10));
@@ -59,26 +71,18 @@ public sealed class UpstreamFailureTests
     public async Task ResponseCutMidBody_Gets502_NotATruncatedSuccess()
     {
         // A worker killed half-way through its answer (limit_time_real): headers, part of the body, then FIN.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var server = Task.Run(async () =>
+        using var listener = StartRawOdoo(out var server, async (request, connection) =>
         {
-            while (true)
+            var stream = connection.GetStream();
+            if (request.StartsWith("GET /web/health", StringComparison.Ordinal))
             {
-                using var connection = await listener.AcceptTcpClientAsync();
-                var stream = connection.GetStream();
-                var request = new byte[8192];
-                var read = await stream.ReadAsync(request);
-                if (System.Text.Encoding.ASCII.GetString(request, 0, read).StartsWith("GET /web/health", StringComparison.Ordinal))
-                {
-                    await stream.WriteAsync("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
-                    continue;
-                }
-                await stream.WriteAsync("HTTP/1.0 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 1000000\r\n\r\n"u8.ToArray());
-                await stream.WriteAsync(new byte[10_000]);
-                connection.Client.Shutdown(SocketShutdown.Both);
-                return;
+                await stream.WriteAsync("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+                return true;
             }
+            await stream.WriteAsync("HTTP/1.0 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 1000000\r\n\r\n"u8.ToArray());
+            await stream.WriteAsync(new byte[10_000]);
+            connection.Client.Shutdown(SocketShutdown.Both);
+            return false;
         });
         await using var proxy = await TestProxy.StartAsync(TestProxy.Options(new Uri($"http://{listener.LocalEndpoint}"), workers: 1));
         using var client = TestProxy.Client(proxy);
