@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace OdooLatencyProxy.Benchmarks.Peers;
+
+/// <summary>The peer benchmark's command line, every value bounded so a run always ends.</summary>
+internal sealed record PeerSettings
+{
+    public const string Usage =
+        "usage: peers [--rounds N (1-20, default 3)] [--seconds S (1-120, default 5)] [--rate R (req/s, default 2000)]\n" +
+        "             [--mode close|keep-alive|both (default both)] [--proxy LABEL=PATH/OdooLatencyProxy.dll ...]";
+
+    /// <summary>Rounds per upstream mode; each round runs every peer once, in the same order.</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>Length of each fixed-rate run and of each peak run.</summary>
+    public int Seconds { get; init; } = 5;
+
+    /// <summary>Offered load of the fixed-rate run, in requests per second over all clients.</summary>
+    public double Rate { get; init; } = 2000;
+
+    public IReadOnlyList<UpstreamMode> Modes { get; init; } = [UpstreamMode.Close, UpstreamMode.KeepAlive];
+
+    /// <summary>Builds of the proxy to compare, by label; default: the build beside this benchmark.</summary>
+    public IReadOnlyList<(string Label, string Dll)> Proxies { get; init; } = [];
+
+    /// <summary>Reads the arguments after <c>peers</c>; throws <see cref="FormatException"/> naming the bad one.</summary>
+    public static PeerSettings Parse(IReadOnlyList<string> args)
+    {
+        var settings = new PeerSettings();
+        var proxies = new List<(string, string)>();
+        for (var i = 1; i < args.Count; i += 2)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : throw new FormatException($"{args[i]} needs a value");
+            settings = args[i] switch
+            {
+                "--rounds" => settings with { Rounds = Bounded(args[i], value, 1, 20) },
+                "--seconds" => settings with { Seconds = Bounded(args[i], value, 1, 120) },
+                "--rate" => settings with { Rate = Bounded(args[i], value, 1, 100_000) },
+                "--mode" => settings with { Modes = value switch
+                {
+                    "close" => [UpstreamMode.Close],
+                    "keep-alive" => [UpstreamMode.KeepAlive],
+                    "both" => [UpstreamMode.Close, UpstreamMode.KeepAlive],
+                    _ => throw new FormatException($"--mode: '{value}' is not close, keep-alive or both"),
+                } },
+                "--proxy" => settings,
+                _ => throw new FormatException($"unknown option '{args[i]}'"),
+            };
+            if (args[i] == "--proxy") proxies.Add(Proxy(value));
+        }
+        if (proxies.Count == 0) proxies.Add(("proxy", typeof(OdooLatencyProxy.Hosting.ProxyHost).Assembly.Location));
+        var labels = proxies.Select(p => p.Item1).ToList();
+        if (labels.Concat(["direct", "nginx", "haproxy"]).Distinct().Count() != labels.Count + 3)
+            throw new FormatException("--proxy labels must differ from each other and from direct, nginx, haproxy");
+        return settings with { Proxies = proxies };
+    }
+
+    private static (string, string) Proxy(string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0) throw new FormatException($"--proxy: '{value}' is not LABEL=PATH/OdooLatencyProxy.dll");
+        var dll = Path.GetFullPath(value[(equals + 1)..]);
+        return File.Exists(dll) ? (value[..equals], dll) : throw new FormatException($"--proxy: {dll} does not exist");
+    }
+
+    private static int Bounded(string name, string value, int min, int max) =>
+        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new FormatException($"{name}: '{value}' is not a whole number from {min} to {max}");
+}
