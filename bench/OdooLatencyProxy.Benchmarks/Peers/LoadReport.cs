@@ -11,7 +11,10 @@ namespace OdooLatencyProxy.Benchmarks.Peers;
 /// <param name="Errors">Non-2xx answers plus connection errors and timeouts.</param>
 internal sealed partial record LoadReport(long Requests, double PerSecond, double P50, double P99, long Errors)
 {
-    /// <summary>Reads <c>hey</c>'s default summary (latencies in seconds with four decimals: 0.1 ms resolution).</summary>
+    /// <summary>
+    /// Reads <c>hey</c>'s default summary (latencies in seconds with four decimals: 0.1 ms resolution). A percentile
+    /// hey does not print is NaN: it prints none when nothing was answered, and no 99 % below 100 answers.
+    /// </summary>
     public static LoadReport ParseHey(string output)
     {
         var statuses = HeyStatus().Matches(output).Select(m => (Code: Int(m.Groups[1].Value), Count: Long(m.Groups[2].Value))).ToList();
@@ -20,8 +23,8 @@ internal sealed partial record LoadReport(long Requests, double PerSecond, doubl
         return new(
             statuses.Sum(s => s.Count),
             Double(Required(HeyRate(), output, "Requests/sec")),
-            Double(Required(HeyPercentile(), output, "50%", "50")) * 1000,
-            Double(Required(HeyPercentile(), output, "99%", "99")) * 1000,
+            HeyLatency(output, "50"),
+            HeyLatency(output, "99"),
             statuses.Where(s => s.Code is < 200 or > 299).Sum(s => s.Count) + transportErrors);
     }
 
@@ -39,6 +42,11 @@ internal sealed partial record LoadReport(long Requests, double PerSecond, doubl
             socketErrors + (non2xx.Success ? Long(non2xx.Groups[1].Value) : 0));
     }
 
+    private static double HeyLatency(string output, string percentile) =>
+        HeyPercentile().Matches(output).FirstOrDefault(m => m.Groups[1].Value == percentile) is { } match
+            ? Double(match.Groups[2].Value) * 1000
+            : double.NaN;
+
     private static double WrkLatency(string output, string percentile)
     {
         var match = WrkPercentile().Matches(output).FirstOrDefault(m => m.Groups[1].Value == percentile)
@@ -54,12 +62,10 @@ internal sealed partial record LoadReport(long Requests, double PerSecond, doubl
         };
     }
 
-    private static string Required(Regex regex, string output, string what, string? group1 = null)
-    {
-        var match = regex.Matches(output).FirstOrDefault(m => group1 is null || m.Groups[1].Value == group1)
-            ?? throw new FormatException($"no '{what}' line in the load tool's output:\n{output}");
-        return match.Groups[match.Groups.Count - 1].Value;
-    }
+    private static string Required(Regex regex, string output, string what) =>
+        regex.Match(output) is { Success: true } match
+            ? match.Groups[1].Value
+            : throw new FormatException($"no '{what}' line in the load tool's output:\n{output}");
 
     private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
     private static long Long(string s) => long.Parse(s, CultureInfo.InvariantCulture);
