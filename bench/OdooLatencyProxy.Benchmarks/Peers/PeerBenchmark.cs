@@ -66,7 +66,7 @@ internal static class PeerBenchmark
             await Console.Error.WriteLineAsync("peers: interrupted; every server started has been stopped");
             return 130;
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or FormatException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or FormatException or HttpRequestException)
         {
             // A server that did not start or answer, or a load tool that failed: the message names it.
             await Console.Error.WriteLineAsync($"peers: {e.Message}");
