@@ -69,6 +69,9 @@ internal sealed record CollectorOptions
     /// <summary>How many transactions/queries the pg_stat_activity list keeps. Default: 10.</summary>
     public int TopActivity { get; init; } = 10;
 
+    /// <summary>How many distinct active statements the pg_stat_activity history remembers (slow-request forensics). Default: 1000.</summary>
+    public int ActivityHistory { get; init; } = 1000;
+
     /// <summary>Longest statement text published after literals are removed. Default: 200 characters.</summary>
     public int MaxQueryTextLength { get; init; } = 200;
 
