@@ -45,8 +45,8 @@ internal sealed record CollectorOptions
     /// <summary>Polling interval of the pg_stat_statements probe; its top N is "per interval". Default: 60 s.</summary>
     public TimeSpan StatementsInterval { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Polling interval of the pg_stat_activity probe. Default: 10 s.</summary>
-    public TimeSpan ActivityInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Polling interval of the pg_stat_activity probe; a statement shorter than this may fall between two samples. Default: 2 s (the default slow-request threshold).</summary>
+    public TimeSpan ActivityInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the detected Odoo version, modules and columns are trusted before they are read again. Default: 5 min.</summary>
     public TimeSpan SchemaRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
