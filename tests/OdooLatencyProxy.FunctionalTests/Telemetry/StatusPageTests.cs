@@ -20,12 +20,7 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         await SendAsync(harness, "/web/image/res.partner/7/avatar_128", 5);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         // Every request the page makes succeeds, the browser's own /favicon.ico included.
         var failed = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -50,11 +45,7 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#destinations .dest")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#destinations .gauge .label")).ToContainTextAsync("/ 2 workers busy");
 
-        var artifacts = Path.Combine(AppContext.BaseDirectory, "TestResults");
-        Directory.CreateDirectory(artifacts);
-        var screenshot = Path.Combine(artifacts, "status-page.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        output.WriteLine($"Screenshot: {screenshot}");
+        await ScreenshotAsync(page, "status-page.png");
 
         Assert.Empty(failed);
         // Headless Chromium fetches no icon; a desktop browser asks for the declared one, or else /favicon.ico.
@@ -90,12 +81,7 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         (await harness.GetAsync($"/odoo/action-43?access_token={QuerySecret}", configure: Secrets)).Dispose();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
         await page.GotoAsync(new Uri(harness.Proxy.AdminUri, "/status").ToString());
 
@@ -115,11 +101,7 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         await Assertions.Expect(slow.Locator("td.cost")).ToHaveTextAsync("31337", new() { Timeout = 15_000 });
         await Assertions.Expect(slow).ToContainTextAsync("450 ms");
 
-        var artifacts = Path.Combine(AppContext.BaseDirectory, "TestResults");
-        Directory.CreateDirectory(artifacts);
-        var screenshot = Path.Combine(artifacts, "status-page-slow-requests.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        output.WriteLine($"Screenshot: {screenshot}");
+        await ScreenshotAsync(page, "status-page-slow-requests.png");
 
         var html = await page.ContentAsync();
         var api = await harness.Admin.GetStringAsync(new Uri("/api/slow-requests", UriKind.Relative));
@@ -130,6 +112,23 @@ public sealed class StatusPageTests(ITestOutputHelper output)
             foreach (var secret in new[] { CookieSecret, BearerSecret, QuerySecret, "access_token" })
                 Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         }
+    }
+
+    // Debian's chromium, no browser download.
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+
+    private async Task ScreenshotAsync(IPage page, string name)
+    {
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "TestResults");
+        Directory.CreateDirectory(artifacts);
+        var screenshot = Path.Combine(artifacts, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"Screenshot: {screenshot}");
     }
 
     private static async Task SendAsync(TelemetryHarness harness, string path, int count)
