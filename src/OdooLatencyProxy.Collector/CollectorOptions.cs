@@ -45,8 +45,8 @@ internal sealed record CollectorOptions
     /// <summary>Polling interval of the pg_stat_statements probe; its top N is "per interval". Default: 60 s.</summary>
     public TimeSpan StatementsInterval { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Polling interval of the pg_stat_activity probe. Default: 10 s.</summary>
-    public TimeSpan ActivityInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Polling interval of the pg_stat_activity probe; a statement shorter than this may fall between two samples. Default: 2 s (the default slow-request threshold).</summary>
+    public TimeSpan ActivityInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the detected Odoo version, modules and columns are trusted before they are read again. Default: 5 min.</summary>
     public TimeSpan SchemaRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
@@ -68,6 +68,9 @@ internal sealed record CollectorOptions
 
     /// <summary>How many transactions/queries the pg_stat_activity list keeps. Default: 10.</summary>
     public int TopActivity { get; init; } = 10;
+
+    /// <summary>How many distinct active statements the pg_stat_activity history remembers (slow-request forensics). Default: 1000.</summary>
+    public int ActivityHistory { get; init; } = 1000;
 
     /// <summary>Longest statement text published after literals are removed. Default: 200 characters.</summary>
     public int MaxQueryTextLength { get; init; } = 200;

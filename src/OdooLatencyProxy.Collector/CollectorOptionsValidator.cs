@@ -29,7 +29,7 @@ internal sealed class CollectorOptionsValidator : IValidateOptions<CollectorOpti
         foreach (var (property, value) in new (string, int)[]
         {
             (nameof(options.TopStatements), options.TopStatements), (nameof(options.TopActivity), options.TopActivity),
-            (nameof(options.MaxQueryTextLength), options.MaxQueryTextLength),
+            (nameof(options.MaxQueryTextLength), options.MaxQueryTextLength), (nameof(options.ActivityHistory), options.ActivityHistory),
         })
         {
             if (value <= 0) Fail(property, $"must be positive, got {value}");

@@ -26,6 +26,9 @@ public static class CollectorServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         var options = section.Get<CollectorOptions>() ?? new CollectorOptions();
+        // Registered with the collector off too: readers then see that nothing is sampled, rather than nothing active.
+        services.TryAddSingleton(sp => new ActivityHistory(
+            options.ActivityHistory, options.ActivityInterval, options.Enabled, sp.GetServices<IActivitySampleListener>()));
         if (!options.Enabled)
         {
             return services;

@@ -1,4 +1,5 @@
 using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Collector;
 
 namespace OdooLatencyProxy.Tests.Collector;
@@ -59,6 +60,56 @@ public sealed class PostgresProbeTests(PostgresFixture postgres)
         Assert.NotNull(oldest.Gauge());
         Assert.Equal(1, connections.Gauge(("state", "idle in transaction"), ("client", "odoo")));
         Assert.Equal(100, max.Gauge());
+    }
+
+    [Fact]
+    public async Task ActivityHistory_PgSleepInAnotherConnection_SeenWithItsSpan_EvenBehindOlderTransactions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var db = await OdooDatabase.CreateAsync(postgres.Server, 17);
+        // Two transactions older than the statement fill the TopActivity list (1): the history must still see the statement.
+        await using var idle1 = await IdleInTransactionAsync(db, ct);
+        await using var idle2 = await IdleInTransactionAsync(db, ct);
+        await using var harness = new CollectorHarness(db.CollectorConnectionString, new Dictionary<string, string?> { ["Collector:TopActivity"] = "1" });
+        var history = harness.Services.GetRequiredService<ActivityHistory>();
+        await using var odoo = new NpgsqlConnection(postgres.Server.AdminConnectionString(db.Name) + ";Application Name=odoo-4343");
+        await odoo.OpenAsync(ct);
+
+        var before = DateTimeOffset.UtcNow;
+        await using var cmd = new NpgsqlCommand("SELECT pg_sleep(1.5), 'token-s3cr3t'", odoo);
+        var sleep = cmd.ExecuteScalarAsync(ct);
+        await Wait.UntilAsync(async () =>
+        {
+            await harness.PollOkAsync("db_activity");
+            return history.All().Any(s => s.Pid == odoo.ProcessID);
+        }, "the sleeping statement is sampled");
+        await harness.PollOkAsync("db_activity");
+        await sleep;
+        var after = DateTimeOffset.UtcNow;
+        await harness.PollOkAsync("db_activity");
+
+        Assert.Single(harness.Status.Activity!.Items);
+        var statement = Assert.Single(history.All(), s => s.Pid == odoo.ProcessID);
+        Assert.Equal("SELECT pg_sleep(?), ?", statement.Query);
+        Assert.Equal("odoo-4343", statement.ApplicationName);
+        // Its span: from PostgreSQL's query_start (on our clock) to the last sample that saw it, within the sleep.
+        Assert.InRange(statement.QueryStart, before - TimeSpan.FromMilliseconds(250), statement.FirstSeen);
+        Assert.True(statement.LastSeen > statement.FirstSeen, $"seen from {statement.FirstSeen:O} to {statement.LastSeen:O}");
+        Assert.InRange(statement.LastSeen, statement.FirstSeen, after);
+        Assert.Equal(("Timeout", "PgSleep"), (statement.WaitEventType, statement.WaitEvent));
+        Assert.Contains(statement, history.Overlapping(before, before + TimeSpan.FromMilliseconds(100)));
+        Assert.DoesNotContain(statement, history.Overlapping(after + TimeSpan.FromSeconds(1), after + TimeSpan.FromSeconds(2)));
+        Assert.DoesNotContain(history.All(), s => s.Query.Contains("s3cr3t", StringComparison.Ordinal));
+        Assert.Equal(history.LastSampleAt, harness.Status.Activity.CollectedAt);
+    }
+
+    private static async Task<NpgsqlConnection> IdleInTransactionAsync(OdooDatabase db, CancellationToken ct)
+    {
+        var conn = new NpgsqlConnection(db.Server.AdminConnectionString(db.Name) + ";Application Name=odoo-idle");
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand("BEGIN; SELECT 1", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return conn;
     }
 
     [Fact]

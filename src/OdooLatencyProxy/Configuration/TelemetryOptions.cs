@@ -20,4 +20,10 @@ public sealed record TelemetryOptions
 
     /// <summary>Occupancy (busy / limit) at or above which a destination counts as saturated. Default 0.9.</summary>
     public double SaturationThreshold { get; init; } = 0.9;
+
+    /// <summary>How many of the latest slow requests the status page and <c>/api/slow-requests</c> keep. Default 100; 0 keeps none.</summary>
+    public int SlowRequests { get; init; } = 100;
+
+    /// <summary>Duration above which a request of an operation without a configured threshold counts as slow. Default 2 s.</summary>
+    public TimeSpan SlowRequestThreshold { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -10,6 +10,7 @@ using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Odoo.Metrics;
 using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.RequestPath;
+using OdooLatencyProxy.SlowRequests;
 using OdooLatencyProxy.Status;
 using OdooLatencyProxy.Telemetry;
 using OpenTelemetry.Exporter;
@@ -214,6 +215,8 @@ public sealed class ProxyHost : IAsyncDisposable
         // The database collector lives beside the request path, in the admin host: its failures stay there. It tells the
         // request path's classifier what server actions are called.
         builder.Services.AddSingleton(proxyServices.GetRequiredService<RequestClassifier>());
+        // Each pg_stat_activity sample gives the slow requests that ended before it their statements.
+        builder.Services.AddSingleton<IActivitySampleListener>(proxyServices.GetRequiredService<SlowRequestLog>());
         builder.Services.AddOdooCollector(builder.Configuration);
         AddExporters(builder, proxyServices.GetRequiredService<OdooMeter>(), proxyServices.GetRequiredService<TelemetryOptions>());
         var app = builder.Build();
@@ -235,9 +238,13 @@ public sealed class ProxyHost : IAsyncDisposable
         services.AddSingleton<WorkerSaturation>();
         services.AddSingleton<InFlightRegistry>();
         services.AddSingleton<OdooMeter>();
+        services.AddSingleton<SlowRequestLog>();
+        // Joined costs of exchanges the log never kept are ignored: registered whatever the settings.
+        services.AddSingleton<IOdooCostListener>(sp => sp.GetRequiredService<SlowRequestLog>());
         if (!telemetry.Enabled) return; // Nothing is recorded: the proxy measured without its telemetry.
         services.AddSingleton<IWorkerPoolObserver>(sp => sp.GetRequiredService<WorkerSaturation>());
         services.AddSingleton<IRequestRecorder, TelemetryRecorder>();
+        if (telemetry.SlowRequests > 0) services.AddSingleton<IRequestRecorder>(sp => sp.GetRequiredService<SlowRequestLog>());
     }
 
     // Prometheus /metrics always; OTLP when an endpoint is configured. Only this proxy's meter instance is exported:

@@ -1,6 +1,8 @@
 using System.Reflection;
 using OdooLatencyProxy.Admission;
+using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.SlowRequests;
 using OdooLatencyProxy.Telemetry;
 using OdooLatencyProxy.Configuration;
 
@@ -24,11 +26,15 @@ internal static class StatusEndpoints
         var classifier = proxyServices.GetRequiredService<RequestClassifier>();
         var options = proxyServices.GetRequiredService<TelemetryOptions>();
         var time = proxyServices.GetRequiredService<TimeProvider>();
+        var slow = proxyServices.GetRequiredService<SlowRequestLog>();
+        // The collector (and its pg_stat_activity history) lives in the admin host; a host without it samples nothing.
+        var activity = app.ServiceProvider.GetService<ActivityHistory>();
         var page = LoadPage();
 
         app.MapGet("/api/operations", () => Json(Operations(latency.Snapshot(), classifier)));
         app.MapGet("/api/saturation", () => Json(Saturation(saturation, pools, time, withHistory: false)));
         app.MapGet("/api/inflight", () => Json(new { generatedAt = time.GetUtcNow(), requests = inFlight.Snapshot() }));
+        app.MapGet("/api/slow-requests", () => Json(SlowRequests(slow, activity, time)));
         var catalog = new MetricCatalog(meter.Instruments);
         app.MapGet("/api/metrics/catalog", () => Json(catalog.All.Select(m => new
         {
@@ -52,6 +58,7 @@ internal static class StatusEndpoints
                 saturation = Saturation(saturation, pools, time, withHistory: true),
                 queueHistory = saturation.QueueHistory(),
                 inflight = inFlight.Snapshot(),
+                slowRequests = SlowRequests(slow, activity, time),
                 realtimeConnections = meter.RealtimeConnections,
             });
         });
@@ -65,6 +72,21 @@ internal static class StatusEndpoints
             o.Operation.Name,
             o.Operation.ThresholdSeconds ?? classifier.FindOperation(o.Operation.Name)?.ThresholdSeconds,
             LatencyWindows.Windows.Select((w, i) => (w.Name, Window(o.Windows[i]))).ToDictionary(p => p.Name, p => p.Item2)))]);
+
+    // What the page and /api/slow-requests show: the kept requests and how the statements beside them are sampled.
+    private static object SlowRequests(SlowRequestLog slow, ActivityHistory? activity, TimeProvider time) => new
+    {
+        generatedAt = time.GetUtcNow(),
+        capacity = slow.Capacity,
+        defaultThresholdSeconds = slow.DefaultThreshold.TotalSeconds,
+        statementSampling = new
+        {
+            enabled = activity?.Sampling ?? false,
+            intervalSeconds = activity?.Sampling == true ? activity.Interval.TotalSeconds : (double?)null,
+            lastSampleAt = activity?.LastSampleAt,
+        },
+        requests = slow.Snapshot(activity?.Sampling ?? false),
+    };
 
     private static WindowDocument Window(WindowStats s) => new(
         s.Count, s.RatePerSecond, s.FailureRate,

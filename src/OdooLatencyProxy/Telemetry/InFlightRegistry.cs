@@ -11,9 +11,6 @@ namespace OdooLatencyProxy.Telemetry;
 /// </summary>
 internal sealed class InFlightRegistry(TimeProvider time, WorkerPools pools, TelemetryOptions options)
 {
-    // Paths can be long (file names); the list is for people.
-    private const int MaxPathLength = 200;
-
     /// <summary>The requests holding a worker, oldest (by arrival at the proxy) first; none while telemetry is off.</summary>
     public IReadOnlyList<InFlightRequest> Snapshot()
     {
@@ -24,9 +21,8 @@ internal sealed class InFlightRegistry(TimeProvider time, WorkerPools pools, Tel
         foreach (var lease in leases)
         {
             if (lease.Holder is not ProxyExchange r) continue;
-            var path = r.Path ?? "/";
             result.Add(new InFlightRequest(
-                r.Operation.Name, lease.Destination, r.Method ?? "", path.Length > MaxPathLength ? path[..MaxPathLength] + "…" : path,
+                r.Operation.Name, lease.Destination, r.Method ?? "", ListedPath.Of(r.Path),
                 r.ForwardedClient ?? r.ClientAddress?.ToString() ?? "",
                 time.GetElapsedTime(r.StartedAt, now).TotalSeconds,
                 time.GetElapsedTime(lease.AdmittedAt, now).TotalSeconds,

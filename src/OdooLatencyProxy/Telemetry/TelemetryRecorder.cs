@@ -27,6 +27,7 @@ internal sealed class TelemetryRecorder(OdooMeter meter, LatencyWindows latency,
         latency.Record(exchange.Operation, elapsed, exchange.Outcome.Outcome != OdooOutcome.Ok);
     }
 
-    private static bool IsRealtime(ProxyExchange exchange) =>
+    /// <summary>True for websocket and long-polling exchanges, whose duration is a session length.</summary>
+    internal static bool IsRealtime(ProxyExchange exchange) =>
         exchange.Operation is { } operation && (ReferenceEquals(operation.Name, OperationNames.Realtime) || operation.Name == OperationNames.Realtime);
 }

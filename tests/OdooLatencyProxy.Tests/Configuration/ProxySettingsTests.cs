@@ -73,6 +73,10 @@ public sealed class ProxySettingsTests
     [InlineData("Proxy:Upstreams:0", "http://odoo:8069/?db=x", "Proxy:Upstreams:0")]
     [InlineData("Proxy:GeventUpstreams:0", "ws://odoo:8072", "Proxy:GeventUpstreams:0")]
     [InlineData("Proxy:Wrokers", "8", "Proxy:Wrokers")]
+    [InlineData("Telemetry:SlowRequests", "-1", "Telemetry:SlowRequests")]
+    [InlineData("Telemetry:SlowRequests", "10001", "Telemetry:SlowRequests")]
+    [InlineData("Telemetry:SlowRequestThreshold", "00:00:00", "Telemetry:SlowRequestThreshold")]
+    [InlineData("Collector:ActivityHistory", "0", "Collector:ActivityHistory")]
     public void InvalidSetting_StopsStartUp_NamingTheSetting(string key, string value, string named)
     {
         var error = Assert.Throws<ConfigurationException>(() => Load((key, value)));
