@@ -6,8 +6,10 @@ using OdooLatencyProxy.Benchmarks.Telemetry;
 // "memory": the real proxy process's memory while a 1 GiB response goes to a slow client.
 // "memory-after-load [setting]": the real proxy process's memory before, during and after bursts, per GC setting.
 // "throughput [seconds] [rounds]": the end-to-end telemetry on/off comparison.
+// "compare-builds BEFORE.dll [AFTER.dll|.] [seconds] [rounds]": two builds side by side (CPU, allocations, latency, memory).
 if (args is ["memory", ..]) return await SlowClientMemory.RunAsync();
 if (args is ["memory-after-load", ..]) return await MemoryAfterLoad.RunAsync(args);
+if (args is ["compare-builds", ..]) return await BuildComparison.RunAsync(args);
 if (args is ["throughput", ..]) return await ThroughputComparison.RunAsync(args);
 
 BenchmarkSwitcher.FromAssembly(typeof(RecordingBenchmarks).Assembly).Run(args);
