@@ -8,8 +8,10 @@ using OdooLatencyProxy.Benchmarks.Telemetry;
 // "memory-after-load [setting]": the real proxy process's memory before, during and after bursts, per GC setting.
 // "throughput [seconds] [rounds]": the end-to-end telemetry on/off comparison.
 // "peers [--rounds N] [--seconds S] [--rate R] [--mode M] [--proxy LABEL=DLL ...]": nginx, HAProxy and builds of this proxy side by side.
+// "compare-builds BEFORE.dll [AFTER.dll|.] [seconds] [rounds]": two builds side by side (CPU, allocations, latency, memory).
 if (args is ["memory", ..]) return await SlowClientMemory.RunAsync();
 if (args is ["memory-after-load", ..]) return await MemoryAfterLoad.RunAsync(args);
+if (args is ["compare-builds", ..]) return await BuildComparison.RunAsync(args);
 if (args is ["throughput", ..]) return await ThroughputComparison.RunAsync(args);
 if (args is ["peers", ..]) return await PeerBenchmark.RunAsync(args);
 

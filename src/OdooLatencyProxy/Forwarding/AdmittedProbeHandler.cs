@@ -10,19 +10,17 @@ namespace OdooLatencyProxy.Forwarding;
 /// </summary>
 internal sealed class AdmittedProbeHandler(HttpMessageHandler inner, WorkerPool pool, TimeSpan probeTimeout, TimeProvider time) : DelegatingHandler(inner)
 {
-    private static readonly HttpRequestOptionsKey<bool> Skipped = new("OdooLatencyProxy.ProbeSkipped");
-
     /// <summary>True for the stand-in answer of a probe that found every worker busy.</summary>
-    public static bool WasSkipped(HttpResponseMessage? response) =>
-        response?.RequestMessage is { } request && request.Options.TryGetValue(Skipped, out var skipped) && skipped;
+    public static bool WasSkipped(HttpResponseMessage? response) => response?.RequestMessage is ProbeRequest { Skipped: true };
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    // A forwarded request was admitted already: handed on as it is, without an async layer of its own.
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request is ProbeRequest { Destination: { } destination } probe
+            ? SendProbeAsync(probe, destination, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendProbeAsync(ProbeRequest request, string destination, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(ProbeRequestFactory.ProbedDestination, out var destination))
-        {
-            return await base.SendAsync(request, cancellationToken); // A forwarded request: admitted already.
-        }
-
         Admission.Admission admission;
         using (var wait = new CancellationTokenSource(probeTimeout / 2, time))
         using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wait.Token))
@@ -32,7 +30,7 @@ internal sealed class AdmittedProbeHandler(HttpMessageHandler inner, WorkerPool 
         cancellationToken.ThrowIfCancellationRequested();
         if (admission.Lease is not { } lease)
         {
-            request.Options.Set(Skipped, true);
+            request.Skipped = true;
             return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { RequestMessage = request, ReasonPhrase = "Probe skipped: every worker busy" };
         }
         try

@@ -15,9 +15,6 @@ internal sealed class ProbeRequestFactory(ProxyOptions options) : IProbingReques
     private readonly Dictionary<string, string> _idByAddress = options.Upstreams
         .GroupBy(d => d.Address.ToString(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
 
-    /// <summary>The destination id a probe is for; absent on forwarded requests.</summary>
-    public static readonly HttpRequestOptionsKey<string> ProbedDestination = new("OdooLatencyProxy.ProbedDestination");
-
     public HttpRequestMessage CreateRequest(ClusterModel cluster, DestinationModel destination)
     {
         ArgumentNullException.ThrowIfNull(cluster);
@@ -25,14 +22,13 @@ internal sealed class ProbeRequestFactory(ProxyOptions options) : IProbingReques
         var address = new Uri(string.IsNullOrEmpty(destination.Config.Health) ? destination.Config.Address : destination.Config.Health);
         var active = cluster.Config.HealthCheck?.Active;
         var path = address.AbsolutePath.TrimEnd('/') + (active?.Path ?? "/");
-        var request = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(address) { Path = path, Query = active?.Query ?? "" }.Uri)
+        var request = new ProbeRequest(new UriBuilder(address) { Path = path, Query = active?.Query ?? "" }.Uri, _idByAddress.GetValueOrDefault(destination.Config.Address))
         {
             Version = cluster.Config.HttpRequest?.Version ?? HttpVersion.Version11,
             VersionPolicy = cluster.Config.HttpRequest?.VersionPolicy ?? HttpVersionPolicy.RequestVersionOrLower,
         };
         if (!string.IsNullOrEmpty(destination.Config.Host)) request.Headers.Host = destination.Config.Host;
         request.Headers.UserAgent.ParseAdd("OdooLatencyProxy-health-probe");
-        if (_idByAddress.TryGetValue(destination.Config.Address, out var id)) request.Options.Set(ProbedDestination, id);
         return request;
     }
 }

@@ -281,7 +281,13 @@ public sealed class ProxyHost : IAsyncDisposable
 
     private static WebApplicationBuilder CreateBuilder(IConfiguration? configuration)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ProxyHost).Assembly.GetName().Name });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ProxyHost).Assembly.GetName().Name,
+            // appsettings.json is read once: nothing reloads it, and watching it meant a recursive file watcher on the
+            // working directory per host (every subdirectory; / under systemd), woken by every write below it.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         if (configuration is not null) builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddSecretSafeFilters();
         return builder;

@@ -13,17 +13,19 @@ namespace OdooLatencyProxy.RequestPath;
 /// </summary>
 internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<RequestBuffering> logger)
 {
+    /// <summary>Largest announced body read straight into one pooled array (smaller than the large object heap's threshold).</summary>
+    internal const int SmallBodyBytes = 64 * 1024;
+
     /// <summary>Buffers the body; returns false when the request was refused or the client left (response already set).</summary>
     public async ValueTask<bool> BufferAsync(HttpContext context, ProxyExchange exchange)
     {
         var request = context.Request;
         if (!options.RequestBuffering || !HasBody(context)) return true;
 
-        var buffered = new FileBufferingReadStream(request.Body, options.BufferMemoryBytes, options.MaxRequestBodyBytes, options.EffectiveTempDirectory);
-        context.Response.RegisterForDisposeAsync(buffered);
+        Stream buffered;
         try
         {
-            await buffered.DrainAsync(context.RequestAborted);
+            buffered = await ReadAsync(context, request);
         }
         catch (BadHttpRequestException e)
         {
@@ -62,6 +64,24 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         request.ContentLength = buffered.Length;
         exchange.RequestBodyBytes = buffered.Length;
         return true;
+    }
+
+    // A body whose announced length fits in memory (nearly every JSON-RPC call) goes into one pooled array: no
+    // FileBufferingReadStream, paged buffer or temp-file machinery for a few hundred bytes. Kestrel enforces the length
+    // (too short: BadHttpRequestException) and the size limit (413), as it does for the general path.
+    private async ValueTask<Stream> ReadAsync(HttpContext context, HttpRequest request)
+    {
+        if (request.ContentLength is { } length && length <= Math.Min(options.BufferMemoryBytes, SmallBodyBytes))
+        {
+            var small = new PooledBodyStream((int)length);
+            context.Response.RegisterForDispose(small);
+            await request.Body.ReadExactlyAsync(small.Buffer, context.RequestAborted);
+            return small;
+        }
+        var buffered = new FileBufferingReadStream(request.Body, options.BufferMemoryBytes, options.MaxRequestBodyBytes, options.EffectiveTempDirectory);
+        context.Response.RegisterForDisposeAsync(buffered);
+        await buffered.DrainAsync(context.RequestAborted);
+        return buffered;
     }
 
     private static bool HasBody(HttpContext context) =>

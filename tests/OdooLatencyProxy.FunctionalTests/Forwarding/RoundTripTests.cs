@@ -233,6 +233,20 @@ public sealed class RoundTripTests
         Assert.Empty(upstream.Arrivals);
     }
 
+    [Fact]
+    public async Task AnnouncedBodyOverTheBodyLimit_Gets413_AndNeverReachesOdoo()
+    {
+        await using var upstream = await TestUpstream.StartAsync(Echo);
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri) with { MaxRequestBodyBytes = 1000 });
+        using var client = TestProxy.Client(proxy);
+
+        // A Content-Length small enough for the pooled-array path, but over the limit.
+        using var response = await client.PostAsync("/web/dataset/call_kw/res.partner/write", new ByteArrayContent(new byte[5000]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(upstream.Arrivals);
+    }
+
     private static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "<missing>";
 }
