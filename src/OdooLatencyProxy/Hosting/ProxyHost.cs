@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OdooLatencyProxy.AccessLog;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Collector;
@@ -170,6 +171,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton<ExchangeRecording>();
         builder.Services.AddSingleton<ProxyPipeline>();
         AddTelemetry(builder.Services, telemetry);
+        AddAccessLogJoin(builder.Services, telemetry, configuration);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(topology.Routes, topology.Clusters)
             .AddTransforms(transforms =>
@@ -194,6 +196,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var app = builder.Build();
         // Created now, not at the first scrape: the meter must exist before the admin host's exporters start.
         _ = app.Services.GetRequiredService<OdooMeter>();
+        _ = app.Services.GetService<AccessLogJoin>();
         var pipeline = app.Services.GetRequiredService<ProxyPipeline>();
         app.MapReverseProxy(proxy =>
         {
@@ -214,6 +217,8 @@ public sealed class ProxyHost : IAsyncDisposable
         // The database collector lives beside the request path, in the admin host: its failures stay there. It tells the
         // request path's classifier what server actions are called.
         builder.Services.AddSingleton(proxyServices.GetRequiredService<RequestClassifier>());
+        // The log's one tail (admin host, with the collector) hands its records to the request path's join too.
+        if (proxyServices.GetService<AccessLogJoin>() is { } join) builder.Services.AddSingleton<IOdooLogReader>(join);
         builder.Services.AddOdooCollector(builder.Configuration);
         AddExporters(builder, proxyServices.GetRequiredService<OdooMeter>(), proxyServices.GetRequiredService<TelemetryOptions>());
         var app = builder.Build();
@@ -238,6 +243,16 @@ public sealed class ProxyHost : IAsyncDisposable
         if (!telemetry.Enabled) return; // Nothing is recorded: the proxy measured without its telemetry.
         services.AddSingleton<IWorkerPoolObserver>(sp => sp.GetRequiredService<WorkerSaturation>());
         services.AddSingleton<IRequestRecorder, TelemetryRecorder>();
+    }
+
+    // With Odoo's log (--odoo-log), each access line is joined to its exchange and its figures recorded per operation.
+    private static void AddAccessLogJoin(IServiceCollection services, TelemetryOptions telemetry, IConfiguration? configuration)
+    {
+        if (!telemetry.Enabled || string.IsNullOrWhiteSpace(configuration?["Collector:LogPath"])) return;
+        services.AddSingleton<CostWindows>();
+        services.AddSingleton<IOdooCostListener>(sp => sp.GetRequiredService<CostWindows>());
+        services.AddSingleton<AccessLogJoin>();
+        services.AddSingleton<IRequestRecorder>(sp => sp.GetRequiredService<AccessLogJoin>());
     }
 
     // Prometheus /metrics always; OTLP when an endpoint is configured. Only this proxy's meter instance is exported:
