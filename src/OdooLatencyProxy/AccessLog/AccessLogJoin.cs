@@ -145,7 +145,8 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
                 _lines[kept++] = _lines[i];
                 continue;
             }
-            if (!fitted)
+            // Health checks (the proxy's own active probes, which are no exchanges, and any other prober's) are not business requests.
+            if (!fitted && !IsHealthCheck(line))
             {
                 Interlocked.Increment(ref _unmatched);
             }
@@ -222,6 +223,9 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
         }
         return true;
     }
+
+    private static bool IsHealthCheck(OdooAccessLine line) =>
+        line.Method == "GET" && (line.Target == "/web/health" || line.Target.StartsWith("/web/health?", StringComparison.Ordinal));
 
     private void ExpireExchanges(long now)
     {
