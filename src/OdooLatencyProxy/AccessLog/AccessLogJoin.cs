@@ -172,7 +172,9 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
                 otherClient = true;
                 continue;
             }
-            if (distance < bestDistance)
+            // Among exchanges the line falls in, the one that ended nearest: Odoo writes the line as it sends the
+            // response, so overlapping exchanges of one target are not taken in a chain that leaves the last line none.
+            if (distance < bestDistance || distance == bestDistance && best is not null && EndGap(candidate, line) < EndGap(best, line))
             {
                 best = candidate;
                 bestDistance = distance;
@@ -223,6 +225,8 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
         }
         return true;
     }
+
+    private static TimeSpan EndGap(WaitingExchange exchange, OdooAccessLine line) => (exchange.End - line.Time).Duration();
 
     private static bool IsHealthCheck(OdooAccessLine line) =>
         line.Method == "GET" && (line.Target == "/web/health" || line.Target.StartsWith("/web/health?", StringComparison.Ordinal));

@@ -75,6 +75,21 @@ public sealed class AccessLogJoinTests
     }
 
     [Fact]
+    public void Read_OverlappingExchangesOfOneTarget_EachLineGoesToTheExchangeThatEndedNearestIt()
+    {
+        // x was at Odoo 0-1 s; y 0.5-0.6 s inside it, but recorded after x (a slow client): both contain y's line.
+        var x = Record(Confirm, "/web/dataset/call_button", from: 0.0, to: 1.0);
+        Pass(0.1);
+        var y = Record(Confirm, "/web/dataset/call_button", from: 0.5, to: 0.6);
+        Read(Line("/web/dataset/call_button", at: 0.6, queries: 6), Line("/web/dataset/call_button", at: 1.0, queries: 10));
+        Pass(1.5);
+        Read();
+
+        Assert.Equal(6, _listener.Joined.Single(j => j.Exchange == y).Cost.QueryCount);
+        Assert.Equal(10, _listener.Joined.Single(j => j.Exchange == x).Cost.QueryCount);
+    }
+
+    [Fact]
     public void Read_ExchangesOfDifferentOperationsThatTimeCannotTellApart_LineCountedAmbiguousAndAttributedToNone()
     {
         // /jsonrpc: the operation comes from the body, so two different operations share method, target and status.
