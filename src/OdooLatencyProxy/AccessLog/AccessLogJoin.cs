@@ -25,14 +25,15 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
     private readonly AccessLogJoinSettings _settings;
     private readonly IOdooCostListener[] _listeners;
     private readonly ILogger<AccessLogJoin> _logger;
-    private readonly long _startedAt;
     private readonly ConcurrentQueue<WaitingExchange> _arrived = new();
     private readonly Queue<WaitingExchange> _byAge = new();
     private readonly Dictionary<JoinKey, List<WaitingExchange>> _byKey = [];
     private readonly List<(OdooAccessLine Line, long ReadAt)> _lines = [];
     private int _waiting;
-    private long _matched, _unmatched, _ambiguous, _noLine, _dropped, _withoutFigures, _clientMismatch, _recorded;
+    private long _matched, _unmatched, _ambiguous, _noLine, _dropped, _withoutFigures, _clientMismatch;
     private long _lastLineAt;
+    // When the first request since the last access line was recorded (0: none): an idle Odoo writes no lines either.
+    private long _unansweredSince;
     private string? _problem;
 
     public AccessLogJoin(TimeProvider time, IEnumerable<IOdooCostListener> listeners, ILogger<AccessLogJoin> logger, OdooMeter? meter = null, AccessLogJoinSettings? settings = null)
@@ -41,7 +42,6 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
         _settings = settings ?? new AccessLogJoinSettings();
         _listeners = [.. listeners];
         _logger = logger;
-        _startedAt = time.GetTimestamp();
         if (meter is null) return; // Tests of the join alone.
         meter.Instruments.AccessLogLines.CreateObservableCounter(meter.Meter, () => new Measurement<long>[]
         {
@@ -76,7 +76,7 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
         var key = JoinKey.ForRequest(request.Method, context.Response.StatusCode, rawTarget);
         _arrived.Enqueue(new WaitingExchange(exchange, key, ForwardedHeaders.LastHop(context),
             utc - _time.GetElapsedTime(exchange.UpstreamStartedAt, now), utc - _time.GetElapsedTime(end, now), now));
-        Interlocked.Increment(ref _recorded);
+        if (Volatile.Read(ref _unansweredSince) == 0) Interlocked.CompareExchange(ref _unansweredSince, now, 0);
     }
 
     public void Read(IReadOnlyList<OdooLogLine> lines, string? problem)
@@ -95,6 +95,7 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
             if (OdooAccessLine.Parse(record) is not { Status: not 101 } line) continue;
             _lines.Add((line, now));
             Volatile.Write(ref _lastLineAt, _time.GetUtcNow().UtcTicks);
+            Volatile.Write(ref _unansweredSince, 0);
         }
         JoinSettledLines(now);
         ExpireExchanges(now);
@@ -115,8 +116,8 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
         if (Volatile.Read(ref _problem) is { } problem) return ("warning", problem);
         var quiet = _settings.QuietWarning;
         var minutes = quiet.TotalMinutes.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
-        var sinceLine = lastLine is { } l ? _time.GetUtcNow() - l : _time.GetElapsedTime(_startedAt);
-        if (Interlocked.Read(ref _recorded) > 0 && sinceLine >= quiet)
+        var unanswered = Volatile.Read(ref _unansweredSince);
+        if (unanswered != 0 && _time.GetElapsedTime(unanswered) >= quiet)
         {
             return ("warning", $"no access lines seen in {minutes} minutes while requests reached Odoo: is Odoo's log_level info (the werkzeug logger not silenced), and is --odoo-log Odoo's logfile?");
         }

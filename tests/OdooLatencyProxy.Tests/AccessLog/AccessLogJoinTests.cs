@@ -197,6 +197,20 @@ public sealed class AccessLogJoinTests
     }
 
     [Fact]
+    public void Status_IdleAfterLinesWereSeen_StaysOk()
+    {
+        Record(Confirm, "/web/dataset/call_button", from: 0.0, to: 0.2);
+        Pass(1);
+        Read(Line("/web/dataset/call_button", at: 0.1, queries: 1));
+        Pass(1.5);
+        Read();
+        Pass(3600);
+        Read();
+
+        Assert.Equal(("ok", (string?)null), (_join.Status().State, _join.Status().Message));
+    }
+
+    [Fact]
     public void Status_LogCannotBeRead_SaysWhy()
     {
         _join.Read([], "Odoo log '/var/log/odoo/odoo.log' does not exist");
