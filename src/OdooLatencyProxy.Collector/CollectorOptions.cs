@@ -12,7 +12,7 @@ internal sealed record CollectorOptions
     /// <summary>File holding the database password (a Kubernetes secret), read at start-up with its trailing newline trimmed; it wins over a password in <see cref="ConnectionString"/>. Default: none (then Npgsql's PGPASSWORD or ~/.pgpass apply).</summary>
     public string? PasswordFile { get; init; }
 
-    /// <summary>Odoo's log file, followed for cron failures and successes (16/17 log them nowhere else). Default: none.</summary>
+    /// <summary>Odoo's log file, followed for cron failures and successes (16/17 log them nowhere else) and for the access lines the proxy joins to its requests (read even without a database). Default: none.</summary>
     public string? LogPath { get; init; }
 
     /// <summary>File that keeps the collector's watermarks across restarts, so events are neither recounted nor missed. Default: none (count from start-up on).</summary>

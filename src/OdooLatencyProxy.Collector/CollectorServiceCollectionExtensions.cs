@@ -29,6 +29,12 @@ public static class CollectorServiceCollectionExtensions
         // Registered with the collector off too: readers then see that nothing is sampled, rather than nothing active.
         services.TryAddSingleton(sp => new ActivityHistory(
             options.ActivityHistory, options.ActivityInterval, options.Enabled, sp.GetServices<IActivitySampleListener>()));
+        // Odoo's log is read once, by one tail, whether or not the database is: its access lines need no database.
+        if (!string.IsNullOrWhiteSpace(options.LogPath))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<OdooLogTail>());
+            services.AddSingleton<OdooLogTail>();
+        }
         if (!options.Enabled)
         {
             return services;
@@ -43,6 +49,11 @@ public static class CollectorServiceCollectionExtensions
         services.AddSingleton<ICollectorProbe, QueueJobProbe>();
         services.AddSingleton<ICollectorProbe, CronProbe>();
         services.AddSingleton<ICollectorProbe, CronLogProbe>();
+        if (!string.IsNullOrWhiteSpace(options.LogPath))
+        {
+            services.AddSingleton<CronLogEvents>();
+            services.AddSingleton<IOdooLogReader>(sp => sp.GetRequiredService<CronLogEvents>());
+        }
         services.AddSingleton<ICollectorProbe, SaleOrderProbe>();
         services.AddSingleton<ICollectorProbe, PaymentProbe>();
         services.AddSingleton<ICollectorProbe, PgConnectionsProbe>();

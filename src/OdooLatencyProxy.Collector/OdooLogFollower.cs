@@ -1,17 +1,14 @@
-using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
+using OdooLatencyProxy.Odoo.Logs;
 
 namespace OdooLatencyProxy.Collector;
 
-/// <summary>A cron event read from Odoo's log.</summary>
-internal sealed record CronLogEvent(string Cron, bool Succeeded, DateTime Time);
-
 /// <summary>
 /// Follows Odoo's log file like <c>tail -F</c>: reads what was appended since the last call, keeps a partial
-/// last line for later, and notices rotation (rename + new file, or copy-truncate) by the file's first bytes.
+/// last line for later, and notices rotation (rename + new file, or copy-truncate) by the file's first bytes. The one
+/// reader of the file: cron lines and access lines are both taken from the records it returns.
 /// </summary>
-internal sealed partial class OdooLogFollower(string path, string? database) : IDisposable
+internal sealed class OdooLogFollower(string path) : IDisposable
 {
     // Enough of the first line (timestamp, pid) to tell two log files apart.
     private const int FingerprintLength = 64;
@@ -26,33 +23,33 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
     /// <summary>Raised when the file at the path turned out to be a new one.</summary>
     public event Action? Rotated;
 
-    /// <summary>Reads the lines appended since the last call. The first call starts at the end of the file (old lines were counted by an earlier process, or are history).</summary>
-    public IReadOnlyList<CronLogEvent> Poll()
+    /// <summary>Reads the records appended since the last call (traceback and other continuation lines are skipped). The first call starts at the end of the file (old lines were counted by an earlier process, or are history).</summary>
+    public IReadOnlyList<OdooLogLine> Poll()
     {
-        var events = new List<CronLogEvent>();
+        var lines = new List<OdooLogLine>();
         if (_stream is null)
         {
             if (!TryOpen(fromStart: _started))
             {
-                return events;
+                return lines;
             }
         }
         else if (IsReplaced())
         {
             // Finish the old file first: the last lines Odoo wrote before the rename belong to it.
-            ReadAvailable(events);
-            FlushPartial(events);
+            ReadAvailable(lines);
+            FlushPartial(lines);
             _stream.Dispose();
             _stream = null;
             Rotated?.Invoke();
             if (!TryOpen(fromStart: true))
             {
-                return events;
+                return lines;
             }
         }
 
-        ReadAvailable(events);
-        return events;
+        ReadAvailable(lines);
+        return lines;
     }
 
     public void Dispose() => _stream?.Dispose();
@@ -136,7 +133,7 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
         return buffer[..read];
     }
 
-    private void ReadAvailable(List<CronLogEvent> events)
+    private void ReadAvailable(List<OdooLogLine> lines)
     {
         var buffer = new byte[64 * 1024];
         int read;
@@ -151,7 +148,7 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
                 }
 
                 _partial.AddRange(buffer.AsSpan(start, i - start));
-                Parse(Encoding.UTF8.GetString(_partial.ToArray()), events);
+                Parse(_partial, lines);
                 _partial.Clear();
                 start = i + 1;
             }
@@ -160,45 +157,18 @@ internal sealed partial class OdooLogFollower(string path, string? database) : I
         }
     }
 
-    private void FlushPartial(List<CronLogEvent> events)
+    private void FlushPartial(List<OdooLogLine> lines)
     {
         if (_partial.Count > 0)
         {
-            Parse(Encoding.UTF8.GetString(_partial.ToArray()), events);
+            Parse(_partial, lines);
             _partial.Clear();
         }
     }
 
-    private void Parse(string line, List<CronLogEvent> events)
+    private static void Parse(List<byte> bytes, List<OdooLogLine> lines)
     {
-        // Odoo's formatter ends every message with a space (and Windows-edited files with \r): the patterns below
-        // anchor on the message's real end.
-        var match = LogLine().Match(line.TrimEnd());
-        if (!match.Success || (database is not null && match.Groups["db"].Value != database))
-        {
-            return;
-        }
-
-        // Odoo forces TZ=UTC, so log times are UTC.
-        var time = DateTime.ParseExact(match.Groups["time"].Value, "yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture);
-        var message = match.Groups["message"].Value;
-        if (CronFailed().Match(message) is { Success: true } failed)
-        {
-            events.Add(new CronLogEvent(failed.Groups["name"].Value, Succeeded: false, time));
-        }
-        else if (CronDone().Match(message) is { Success: true } done)
-        {
-            events.Add(new CronLogEvent(done.Groups["name"].Value, Succeeded: true, time));
-        }
+        // Invalid UTF-8 (a Latin-1 path, a cut multi-byte character) becomes U+FFFD: the line still parses.
+        if (OdooLogLine.Parse(Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes))) is { } line) lines.Add(line);
     }
-
-    // "2026-11-26 20:37:49,633 27801 ERROR mydb odoo.addons.base.models.ir_cron: message"
-    [GeneratedRegex(@"^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \d+ [A-Z]+ (?<db>\S+) odoo\.addons\.base\.models\.ir_cron: (?<message>.*)$", RegexOptions.CultureInvariant)]
-    private static partial Regex LogLine();
-
-    [GeneratedRegex(@"^Call from cron (?<name>.+) for server action #\d+ failed in Job #\d+", RegexOptions.CultureInvariant)]
-    private static partial Regex CronFailed();
-
-    [GeneratedRegex(@"^Job done: `(?<name>.+)` \([\d.]+s\)\.?$", RegexOptions.CultureInvariant)]
-    private static partial Regex CronDone();
 }

@@ -41,6 +41,9 @@ public sealed record SimulatorOptions
     /// <summary>How long <c>/longpolling/poll</c> holds a request before answering an empty list, Odoo's bus timeout. Default 50 s.</summary>
     public TimeSpan LongPollingTimeout { get; init; } = TimeSpan.FromSeconds(50);
 
+    /// <summary>File to which every answered worker request appends an Odoo 17 werkzeug access line with made-up query figures (for the proxy's <c>--odoo-log</c>). Default: none.</summary>
+    public string? AccessLogPath { get; init; }
+
     /// <summary>Database name reported in sessions and accepted by logins. Default "odoo".</summary>
     public string Database { get; init; } = "odoo";
 

@@ -48,6 +48,8 @@ public sealed class CollectorHarness : IAsyncDisposable
     internal async Task<ProbeStatus> PollAsync(string probe)
     {
         var p = _provider.GetServices<ICollectorProbe>().Single(x => x.Name == probe);
+        // The log is read by its tail on a timer of its own (not started here): one read before each poll stands for it.
+        if (probe == "cron_log") _provider.GetService<OdooLogTail>()?.ReadOnce();
         await _provider.GetRequiredService<ProbeRunner>().PollOnceAsync(p, CancellationToken.None);
         return Status.Get(probe)!;
     }

@@ -75,6 +75,30 @@ public sealed class DashboardExpressionTests
         await AssertPanelAsync("odoo-overview.json", "Cron status", series, expected);
     }
 
+    [Fact]
+    public async Task WhereTheTimeGoes_OneOperation_StacksQueueSqlPythonAndTheRestThatAddUpToTheMeanTotal()
+    {
+        // Per 5 s: 5 requests taking 1 s in all, of which 0.25 s queued; 5 joined lines with 0.5 s SQL and 0.125 s Python (values exact in binary).
+        var op = "odoo_operation=\"sale_order.confirm\"";
+        string[] series =
+        [
+            $$"""odoo_request_duration_seconds_sum{{{Labels}}, {{op}}, odoo_outcome="ok"}|0+5x20""",
+            $$"""odoo_request_duration_seconds_count{{{Labels}}, {{op}}, odoo_outcome="ok"}|0+5x20""",
+            $$"""odoo_request_queue_duration_seconds_sum{{{Labels}}, {{op}}}|0+1.25x20""",
+            $$"""odoo_request_queue_duration_seconds_count{{{Labels}}, {{op}}}|0+5x20""",
+            $$"""odoo_request_sql_duration_seconds_sum{{{Labels}}, {{op}}}|0+2.5x20""",
+            $$"""odoo_request_sql_duration_seconds_count{{{Labels}}, {{op}}}|0+5x20""",
+            $$"""odoo_request_python_duration_seconds_sum{{{Labels}}, {{op}}}|0+0.625x20""",
+            $$"""odoo_request_python_duration_seconds_count{{{Labels}}, {{op}}}|0+5x20""",
+        ];
+        const string Title = "Where the time goes: $operation (mean, stacked)";
+        (string, double)[] Expect(double value) => [($"{{{op}}}", value)];
+        await AssertPanelAsync("odoo-performance.json", Title, series, Expect(0.25), target: 0);
+        await AssertPanelAsync("odoo-performance.json", Title, series, Expect(0.5), target: 1);
+        await AssertPanelAsync("odoo-performance.json", Title, series, Expect(0.125), target: 2);
+        await AssertPanelAsync("odoo-performance.json", Title, series, Expect(0.125), target: 3);
+    }
+
     // Series are "selector|values" sampled every 5 s (Grafana's rate interval here is 15 s); evaluated at 100 s.
     internal static async Task AssertPanelAsync(string dashboard, string title, string[] series, (string Labels, double Value)[] expected, int target = 0)
     {

@@ -27,11 +27,16 @@ public sealed class PrometheusEndToEndTests(PostgresFixture postgres)
     {
         var db = await OdooDatabase.CreateAsync(postgres.Server, 18);
         await SeedAsync(db);
-        await using var sim = await OdooSimulatorServer.StartAsync(new SimulatorOptions { Workers = 2, LatencyScale = 0.05 });
+        // The simulator writes Odoo's access lines (with made-up query figures) for the "where the time goes" panel.
+        var accessLog = Path.Combine(Path.GetTempPath(), $"olp-access-{Guid.NewGuid():N}.log");
+        await using var sim = await OdooSimulatorServer.StartAsync(new SimulatorOptions { Workers = 2, LatencyScale = 0.05, AccessLogPath = accessLog });
+        using var deleteLog = new DeleteOnDispose(accessLog);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Collector:ConnectionString"] = db.CollectorConnectionString,
+                ["Collector:LogPath"] = accessLog,
+                ["Collector:LogInterval"] = "00:00:00.5",
                 ["Collector:QueueJobInterval"] = "00:00:00.5",
                 ["Collector:CronInterval"] = "00:00:00.5",
                 ["Collector:SaleOrderInterval"] = "00:00:00.5",
@@ -215,5 +220,10 @@ public sealed class PrometheusEndToEndTests(PostgresFixture postgres)
         await conn.OpenAsync();
         await using var slow = new NpgsqlCommand("SELECT pg_sleep(0.005)", conn);
         await slow.ExecuteNonQueryAsync();
+    }
+
+    private sealed class DeleteOnDispose(string path) : IDisposable
+    {
+        public void Dispose() => File.Delete(path);
     }
 }

@@ -20,7 +20,7 @@ public static class ProxyCommandLine
     private static readonly Option<string[]> BlockedPath = new("--blocked-path") { Description = "path prefix answered 403 to every client, e.g. /xmlrpc/2/db, repeatable", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string> OdooDb = new("--odoo-db") { Description = "connection string of Odoo's PostgreSQL database for the collector (read-only role); keep the password out of it (see --odoo-db-password-file)" };
     private static readonly Option<string> OdooDbPasswordFile = new("--odoo-db-password-file") { Description = "file holding the collector's database password (a Kubernetes secret); PGPASSWORD works too" };
-    private static readonly Option<string> OdooLog = new("--odoo-log") { Description = "Odoo's log file, followed for cron failures (16/17 log them only there)" };
+    private static readonly Option<string> OdooLog = new("--odoo-log") { Description = "Odoo's log file, followed for cron failures (16/17 log them only there) and access lines (SQL and Python time per request)" };
     private static readonly Option<string> Config = new("--config") { Description = "an extra JSON settings file, read after appsettings.json" };
 
     // The one table of flag <-> configuration key: flags are written into configuration, and errors name both.

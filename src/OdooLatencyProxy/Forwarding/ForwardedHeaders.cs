@@ -18,7 +18,7 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
         var http = context.HttpContext;
         var remote = http.Connection.RemoteIpAddress;
         var trusted = remote is not null && IsTrusted(remote);
-        var client = remote?.ToString() ?? "unknown";
+        var client = LastHop(http);
 
         // nginx's $proxy_add_x_forwarded_for: whatever came in, plus the address we saw.
         var forwardedFor = RequestTransform.TakeHeader(context, "X-Forwarded-For");
@@ -29,6 +29,12 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
         Replace(context, "X-Forwarded-Host", trusted, http.Request.Host.Value ?? string.Empty);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// The address this proxy appends to X-Forwarded-For: the peer it saw. Odoo's proxy_mode trusts one hop, so this is
+    /// the client address Odoo uses and writes in its access lines.
+    /// </summary>
+    public static string LastHop(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>The client as a trusted front reported it (X-Real-IP), or null when the peer is the client.</summary>
     public string? ForwardedClient(HttpContext context)

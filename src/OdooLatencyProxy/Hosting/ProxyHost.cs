@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OdooLatencyProxy.AccessLog;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Configuration;
 using OdooLatencyProxy.Collector;
@@ -171,6 +172,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton<ExchangeRecording>();
         builder.Services.AddSingleton<ProxyPipeline>();
         AddTelemetry(builder.Services, telemetry);
+        AddAccessLogJoin(builder.Services, telemetry, configuration);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(topology.Routes, topology.Clusters)
             .AddTransforms(transforms =>
@@ -195,6 +197,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var app = builder.Build();
         // Created now, not at the first scrape: the meter must exist before the admin host's exporters start.
         _ = app.Services.GetRequiredService<OdooMeter>();
+        _ = app.Services.GetService<AccessLogJoin>();
         var pipeline = app.Services.GetRequiredService<ProxyPipeline>();
         app.MapReverseProxy(proxy =>
         {
@@ -217,6 +220,8 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton(proxyServices.GetRequiredService<RequestClassifier>());
         // Each pg_stat_activity sample gives the slow requests that ended before it their statements.
         builder.Services.AddSingleton<IActivitySampleListener>(proxyServices.GetRequiredService<SlowRequestLog>());
+        // The log's one tail (admin host, with the collector) hands its records to the request path's join too.
+        if (proxyServices.GetService<AccessLogJoin>() is { } join) builder.Services.AddSingleton<IOdooLogReader>(join);
         builder.Services.AddOdooCollector(builder.Configuration);
         AddExporters(builder, proxyServices.GetRequiredService<OdooMeter>(), proxyServices.GetRequiredService<TelemetryOptions>());
         var app = builder.Build();
@@ -245,6 +250,16 @@ public sealed class ProxyHost : IAsyncDisposable
         services.AddSingleton<IWorkerPoolObserver>(sp => sp.GetRequiredService<WorkerSaturation>());
         services.AddSingleton<IRequestRecorder, TelemetryRecorder>();
         if (telemetry.SlowRequests > 0) services.AddSingleton<IRequestRecorder>(sp => sp.GetRequiredService<SlowRequestLog>());
+    }
+
+    // With Odoo's log (--odoo-log), each access line is joined to its exchange and its figures recorded per operation.
+    private static void AddAccessLogJoin(IServiceCollection services, TelemetryOptions telemetry, IConfiguration? configuration)
+    {
+        if (!telemetry.Enabled || string.IsNullOrWhiteSpace(configuration?["Collector:LogPath"])) return;
+        services.AddSingleton<CostWindows>();
+        services.AddSingleton<IOdooCostListener>(sp => sp.GetRequiredService<CostWindows>());
+        services.AddSingleton<AccessLogJoin>();
+        services.AddSingleton<IRequestRecorder>(sp => sp.GetRequiredService<AccessLogJoin>());
     }
 
     // Prometheus /metrics always; OTLP when an endpoint is configured. Only this proxy's meter instance is exported:

@@ -1,4 +1,5 @@
 using System.Reflection;
+using OdooLatencyProxy.AccessLog;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Odoo.Classification;
@@ -30,8 +31,12 @@ internal static class StatusEndpoints
         // The collector (and its pg_stat_activity history) lives in the admin host; a host without it samples nothing.
         var activity = app.ServiceProvider.GetService<ActivityHistory>();
         var page = LoadPage();
+        // Present with --odoo-log: the access-line join and the per-operation cost it feeds.
+        var join = proxyServices.GetService<AccessLogJoin>();
+        var costs = proxyServices.GetService<CostWindows>();
 
         app.MapGet("/api/operations", () => Json(Operations(latency.Snapshot(), classifier)));
+        app.MapGet("/api/costs", () => Json(Costs(costs, join, time)));
         app.MapGet("/api/saturation", () => Json(Saturation(saturation, pools, time, withHistory: false)));
         app.MapGet("/api/inflight", () => Json(new { generatedAt = time.GetUtcNow(), requests = inFlight.Snapshot() }));
         app.MapGet("/api/slow-requests", () => Json(SlowRequests(slow, activity, time)));
@@ -60,6 +65,7 @@ internal static class StatusEndpoints
                 inflight = inFlight.Snapshot(),
                 slowRequests = SlowRequests(slow, activity, time),
                 realtimeConnections = meter.RealtimeConnections,
+                accessLog = join?.Status(),
             });
         });
         app.MapGet("/status", () => Results.Text(page, "text/html; charset=utf-8"));
@@ -87,6 +93,33 @@ internal static class StatusEndpoints
         },
         requests = slow.Snapshot(activity?.Sampling ?? false),
     };
+
+    /// <summary>The <c>/api/costs</c> document: Odoo's own SQL time, Python time and query count per operation (docs/api.md).</summary>
+    private static object Costs(CostWindows? costs, AccessLogJoin? join, TimeProvider time)
+    {
+        if (costs is null) return new { generatedAt = time.GetUtcNow(), accessLog = (AccessLogStatus?)null, operations = Array.Empty<object>() };
+        var sql = costs.Sql.Snapshot().Operations.ToDictionary(o => o.Operation.Name, StringComparer.Ordinal);
+        var python = costs.Python.Snapshot().Operations.ToDictionary(o => o.Operation.Name, StringComparer.Ordinal);
+        return new
+        {
+            generatedAt = time.GetUtcNow(),
+            accessLog = join?.Status(),
+            operations = costs.Queries.Snapshot().Operations.Select(q => new
+            {
+                operation = q.Operation.Name,
+                windows = LatencyWindows.Windows.Select((w, i) => (w.Name, Index: i)).ToDictionary(w => w.Name, w => new
+                {
+                    count = q.Windows[w.Index].Count,
+                    queries = Quantiles(q.Windows[w.Index]),
+                    sqlSeconds = Quantiles(sql.GetValueOrDefault(q.Operation.Name)?.Windows[w.Index]),
+                    pythonSeconds = Quantiles(python.GetValueOrDefault(q.Operation.Name)?.Windows[w.Index]),
+                }),
+            }),
+        };
+    }
+
+    private static QuantilesDocument? Quantiles(WindowStats? s) =>
+        s?.Seconds is { } v ? new QuantilesDocument(v[0], v[1], v[2], v[3], v[4]) : null;
 
     private static WindowDocument Window(WindowStats s) => new(
         s.Count, s.RatePerSecond, s.FailureRate,
@@ -136,3 +169,6 @@ internal sealed record OperationDocument(string Operation, double? ThresholdSeco
 
 /// <summary>One window: count, rate (1/s), share of requests whose outcome is not ok, quantiles and max in seconds (null without requests).</summary>
 internal sealed record WindowDocument(long Count, double RatePerSecond, double FailureRate, double? P50, double? P95, double? P99, double? P999, double? Max);
+
+/// <summary>Quantiles and max of one value over a window (seconds, or a count).</summary>
+internal sealed record QuantilesDocument(double P50, double P95, double P99, double P999, double Max);

@@ -8,7 +8,8 @@ namespace OdooLatencyProxy.Telemetry;
 /// <summary>
 /// Exact per-operation latency percentiles over sliding 1 m and 5 m windows: one HdrHistogram recorder per
 /// operation (microseconds, 3 significant digits), drained every interval into a ring of interval snapshots
-/// that are merged when someone asks (the gauges, the JSON API, the status page).
+/// that are merged when someone asks (the gauges, the JSON API, the status page). The same machinery keeps other
+/// per-operation values (Odoo's SQL and Python time, query counts: <see cref="CostWindows"/>) through <see cref="RecordValue"/>.
 /// </summary>
 /// <remarks>
 /// Recording goes through <see cref="Recorder"/> over <see cref="IntConcurrentHistogram"/>: wait-free, and no count
@@ -32,18 +33,23 @@ internal sealed class LatencyWindows : IDisposable
     private readonly long _intervalTicks;
     private readonly int[] _windowSlots;
     private readonly double _microsPerTick;
+    private readonly double _valuesPerUnit;
     private readonly Lock _queryLock = new();
     private readonly LongHistogram _scratch = new(1, HighestMicros, SignificantDigits);
     private readonly ITimer _timer;
     private LatencySnapshot? _cached;
 
-    public LatencyWindows(TimeProvider time, TimeSpan interval)
+    /// <param name="time">The clock of the intervals.</param>
+    /// <param name="interval">The length of one interval.</param>
+    /// <param name="valuesPerUnit">Recorded values per published unit: 1e6 for durations (microseconds recorded, seconds published), 1 for counts.</param>
+    public LatencyWindows(TimeProvider time, TimeSpan interval, double valuesPerUnit = 1e6)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         _time = time;
         _origin = time.GetTimestamp();
         _intervalTicks = Math.Max(1, (long)(interval.TotalSeconds * time.TimestampFrequency));
         _microsPerTick = 1_000_000.0 / time.TimestampFrequency;
+        _valuesPerUnit = valuesPerUnit;
         Interval = interval;
         _windowSlots = [.. Windows.Select(w => (int)Math.Ceiling(w.Length / interval))];
         // Drained every interval even when nobody reads, so old counts never land in a later interval.
@@ -56,12 +62,19 @@ internal sealed class LatencyWindows : IDisposable
     /// <summary>Records one request of <paramref name="operation"/> that took <paramref name="elapsedTicks"/> (TimeProvider ticks). Allocation-free once the operation has been seen.</summary>
     public void Record(Operation operation, long elapsedTicks, bool failed)
     {
-        var latency = _operations.TryGetValue(operation, out var found)
-            ? found
-            : _operations.GetOrAdd(operation, static (op, slots) => new OperationLatency(op, slots), _windowSlots[^1]);
         var micros = (long)(elapsedTicks * _microsPerTick);
-        latency.Record(Math.Clamp(micros, 0, HighestMicros), failed);
+        For(operation).Record(Math.Clamp(micros, 0, HighestMicros), failed);
     }
+
+    /// <summary>Records one value of <paramref name="operation"/> in recorded units (microseconds of a duration, a count).</summary>
+    public void RecordValue(Operation operation, long value)
+    {
+        For(operation).Record(Math.Clamp(value, 0, HighestMicros), failed: false);
+    }
+
+    private OperationLatency For(Operation operation) => _operations.TryGetValue(operation, out var found)
+        ? found
+        : _operations.GetOrAdd(operation, static (op, slots) => new OperationLatency(op, slots), _windowSlots[^1]);
 
     /// <summary>
     /// Per-operation statistics for every window, operations sorted by name; recomputed at most every 200 ms
@@ -129,7 +142,7 @@ internal sealed class LatencyWindows : IDisposable
     {
         if (count == 0) return new WindowStats(0, 0, 0, 0, null);
         var percentiles = new double[Quantiles.Length];
-        for (var i = 0; i < Quantiles.Length; i++) percentiles[i] = _scratch.GetValueAtPercentile(Quantiles[i] * 100) / 1e6;
+        for (var i = 0; i < Quantiles.Length; i++) percentiles[i] = _scratch.GetValueAtPercentile(Quantiles[i] * 100) / _valuesPerUnit;
         return new WindowStats(count, failures, count / coveredSeconds, (double)failures / count, percentiles);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using OdooLatencyProxy.Admission;
 using OdooLatencyProxy.Odoo.Classification;
+using OdooLatencyProxy.Odoo.Logs;
 using OdooLatencyProxy.Odoo.Metrics;
 using OdooLatencyProxy.RequestPath;
 
@@ -25,7 +26,11 @@ internal sealed class OdooMeter
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _queueDuration;
     private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _sqlDuration;
+    private readonly Histogram<double> _pythonDuration;
+    private readonly Histogram<double> _sqlQueries;
     private int _realtimeConnections;
+    private CostWindows? _costs;
 
     public OdooMeter(IMeterFactory meterFactory, RequestClassifier classifier, WorkerPools pools, LatencyWindows latency, WorkerSaturation saturation)
     {
@@ -36,6 +41,16 @@ internal sealed class OdooMeter
         _queueDuration = Instruments.QueueDuration.CreateHistogram(Meter);
         _rejected = Instruments.Rejected.CreateCounter<long>(Meter);
         Instruments.Latency.CreateObservableGauge(Meter, () => LatencyMeasurements(latency));
+        _sqlDuration = Instruments.SqlDuration.CreateHistogram(Meter);
+        _pythonDuration = Instruments.PythonDuration.CreateHistogram(Meter);
+        _sqlQueries = Instruments.SqlQueries.CreateHistogram(Meter);
+        // Created now (the exporters start with the meter); the windows come with the access-log join, if configured.
+        Instruments.CostTime.CreateObservableGauge<double>(Meter, () => Volatile.Read(ref _costs) is { } costs
+            ? [.. QuantileMeasurements(costs.Sql.Snapshot(), "sql"), .. QuantileMeasurements(costs.Python.Snapshot(), "python")]
+            : []);
+        Instruments.CostQueries.CreateObservableGauge<double>(Meter, () => Volatile.Read(ref _costs) is { } costs
+            ? QuantileMeasurements(costs.Queries.Snapshot(), cost: null)
+            : []);
         Instruments.WorkersBusy.CreateObservableGauge(Meter, () => PoolMeasurements(pools, busy: true));
         Instruments.WorkersLimit.CreateObservableGauge(Meter, () => PoolMeasurements(pools, busy: false));
         Instruments.WorkersQueued.CreateObservableGauge(Meter, () => QueueMeasurements(pools));
@@ -77,6 +92,18 @@ internal sealed class OdooMeter
         }
     }
 
+    /// <summary>Records what Odoo's access line says <paramref name="exchange"/> cost.</summary>
+    public void CostJoined(ProxyExchange exchange, OdooRequestCost cost)
+    {
+        var operation = new KeyValuePair<string, object?>("odoo.operation", exchange.Operation.Name);
+        _sqlDuration.Record(cost.SqlTime.TotalSeconds, operation);
+        _pythonDuration.Record(cost.PythonTime.TotalSeconds, operation);
+        _sqlQueries.Record(cost.QueryCount, operation);
+    }
+
+    /// <summary>Publishes the exact cost quantiles of <paramref name="costs"/> (one per proxy).</summary>
+    public void ObserveCosts(CostWindows costs) => Volatile.Write(ref _costs, costs);
+
     /// <summary>A websocket or long-polling request started.</summary>
     public void RealtimeOpened() => Interlocked.Increment(ref _realtimeConnections);
 
@@ -86,9 +113,12 @@ internal sealed class OdooMeter
     /// <summary>Websocket and long-polling requests open now.</summary>
     public int RealtimeConnections => Volatile.Read(ref _realtimeConnections);
 
-    private static IEnumerable<Measurement<double>> LatencyMeasurements(LatencyWindows latency)
+    private static List<Measurement<double>> LatencyMeasurements(LatencyWindows latency) => QuantileMeasurements(latency.Snapshot(), cost: null);
+
+    // One series per operation, quantile and window; odoo.cost names the part of Odoo's time when given.
+    private static List<Measurement<double>> QuantileMeasurements(LatencySnapshot snapshot, string? cost)
     {
-        var snapshot = latency.Snapshot();
+        var measurements = new List<Measurement<double>>();
         foreach (var operation in snapshot.Operations)
         {
             for (var w = 0; w < LatencyWindows.Windows.Count; w++)
@@ -96,13 +126,18 @@ internal sealed class OdooMeter
                 if (operation.Windows[w].Seconds is not { } seconds) continue; // No request in the window: no series.
                 for (var q = 0; q < seconds.Length; q++)
                 {
-                    yield return new Measurement<double>(seconds[q],
-                        new KeyValuePair<string, object?>("odoo.operation", operation.Operation.Name),
-                        new KeyValuePair<string, object?>("quantile", LatencyWindows.QuantileNames[q]),
-                        new KeyValuePair<string, object?>("window", LatencyWindows.Windows[w].Name));
+                    var tags = new TagList
+                    {
+                        { "odoo.operation", operation.Operation.Name },
+                        { "quantile", LatencyWindows.QuantileNames[q] },
+                        { "window", LatencyWindows.Windows[w].Name },
+                    };
+                    if (cost is not null) tags.Add("odoo.cost", cost);
+                    measurements.Add(new Measurement<double>(seconds[q], tags));
                 }
             }
         }
+        return measurements;
     }
 
     private static IEnumerable<Measurement<int>> PoolMeasurements(WorkerPools pools, bool busy)

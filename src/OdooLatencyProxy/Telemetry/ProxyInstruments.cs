@@ -21,6 +21,9 @@ internal sealed class ProxyInstruments
     /// <summary>The contract's bucket boundaries (s) of both request histograms, before the configured thresholds are added.</summary>
     public static readonly double[] ContractBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300];
 
+    /// <summary>Bucket boundaries of the query count histogram (queries per request).</summary>
+    public static readonly double[] QueryBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+
     private static readonly string[] Destination = ["odoo.destination", "odoo.pool"];
 
     /// <summary>The rows for <paramref name="saturationThreshold"/> (share of busy workers) and the request histograms' <paramref name="requestBuckets"/>.</summary>
@@ -55,7 +58,26 @@ internal sealed class ProxyInstruments
         DestinationHealthy = new(Source, "odoo.destination.healthy", MetricKind.Gauge, null, Destination,
             "1 while the Odoo destination is in rotation, 0 while YARP's active or passive health check marks it unhealthy.");
 
-        All = [RequestDuration, QueueDuration, Latency, WorkersBusy, WorkersLimit, WorkersQueued, Saturation, SaturatedTime, Rejected, RealtimeConnections, DestinationHealthy];
+        const string FromLog = "from Odoo's access line joined to the proxied request (needs --odoo-log)";
+        SqlDuration = new(Source, "odoo.request.sql.duration", MetricKind.Histogram, "s", ["odoo.operation"],
+            $"Time Odoo spent in SQL for the request, per operation, {FromLog}.")
+        { Buckets = ContractBuckets };
+        PythonDuration = new(Source, "odoo.request.python.duration", MetricKind.Histogram, "s", ["odoo.operation"],
+            $"Time Odoo spent outside SQL for the request (Python, rendering), per operation, {FromLog}.")
+        { Buckets = ContractBuckets };
+        SqlQueries = new(Source, "odoo.request.sql.queries", MetricKind.Histogram, "{query}", ["odoo.operation"],
+            $"SQL queries Odoo ran for the request, per operation, {FromLog}.")
+        { Buckets = QueryBuckets };
+        CostTime = new(Source, "odoo.request.cost.time", MetricKind.Gauge, "s", ["odoo.operation", "odoo.cost", "quantile", "window"],
+            $"Exact quantiles of Odoo's SQL (odoo.cost=sql) and Python (odoo.cost=python) time per request, per operation over sliding windows ({windows}); per instance, not aggregatable.");
+        CostQueries = new(Source, "odoo.request.cost.queries", MetricKind.Gauge, "{query}", ["odoo.operation", "quantile", "window"],
+            $"Exact quantiles of the SQL query count per request, per operation over sliding windows ({windows}); per instance, not aggregatable.");
+        AccessLogLines = new(Source, "odoo.access_log.lines", MetricKind.Counter, "{line}", ["result"],
+            "Odoo access lines read: matched (joined to a proxied request), unmatched (no proxied request fits), ambiguous (requests of different operations fit; not attributed).");
+        AccessLogUnlogged = new(Source, "odoo.access_log.unlogged", MetricKind.Counter, "{request}", ["reason"],
+            "Proxied requests that reached Odoo but were not joined to an access line: no_line (none came in time: crashed or killed worker, another host, log unreadable), dropped (too many waiting).");
+
+        All = [RequestDuration, QueueDuration, Latency, SqlDuration, PythonDuration, SqlQueries, CostTime, CostQueries, AccessLogLines, AccessLogUnlogged, WorkersBusy, WorkersLimit, WorkersQueued, Saturation, SaturatedTime, Rejected, RealtimeConnections, DestinationHealthy];
     }
 
     /// <summary>The rows with the default saturation threshold and the contract's buckets.</summary>
@@ -64,6 +86,13 @@ internal sealed class ProxyInstruments
     public MetricDefinition RequestDuration { get; }
     public MetricDefinition QueueDuration { get; }
     public MetricDefinition Latency { get; }
+    public MetricDefinition SqlDuration { get; }
+    public MetricDefinition PythonDuration { get; }
+    public MetricDefinition SqlQueries { get; }
+    public MetricDefinition CostTime { get; }
+    public MetricDefinition CostQueries { get; }
+    public MetricDefinition AccessLogLines { get; }
+    public MetricDefinition AccessLogUnlogged { get; }
     public MetricDefinition WorkersBusy { get; }
     public MetricDefinition WorkersLimit { get; }
     public MetricDefinition WorkersQueued { get; }

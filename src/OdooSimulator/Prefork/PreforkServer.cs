@@ -30,6 +30,7 @@ internal sealed class PreforkServer : IDisposable
     private readonly Socket _listener;
     private readonly Thread[] _workers;
     private readonly Socket?[] _clients;
+    private readonly AccessLogWriter? _accessLog;
 
     public PreforkServer(SimulatorOptions options, OdooApp app, LatencyModel latency, SimStats stats, StallGate stall, TimeProvider time, ILogger logger)
     {
@@ -43,6 +44,7 @@ internal sealed class PreforkServer : IDisposable
         _listener = new Socket(options.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _workers = new Thread[options.Workers];
         _clients = new Socket?[options.Workers];
+        _accessLog = options.AccessLogPath is { Length: > 0 } log ? new AccessLogWriter(log, options.Database, time) : null;
     }
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
@@ -83,6 +85,7 @@ internal sealed class PreforkServer : IDisposable
         }
 
         _stopping.Dispose();
+        _accessLog?.Dispose();
     }
 
     private void WorkerLoop(int worker)
@@ -272,6 +275,7 @@ internal sealed class PreforkServer : IDisposable
             Log.Injected(_logger, worker, failure, request.Path);
         }
 
+        _accessLog?.Write(client, request, response.Status, worker, delay);
         response.WriteTo(client, _time.GetUtcNow(), headOnly: request.Method == "HEAD");
         _stats.OnServed();
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

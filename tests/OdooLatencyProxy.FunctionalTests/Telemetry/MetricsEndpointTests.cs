@@ -8,6 +8,7 @@ using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Odoo.Classification;
 using OdooLatencyProxy.Odoo.Metrics;
 using OdooLatencyProxy.Status;
+using OdooLatencyProxy.AccessLog;
 using OdooLatencyProxy.Telemetry;
 
 namespace OdooLatencyProxy.Tests.Telemetry;
@@ -98,6 +99,8 @@ public sealed class MetricsEndpointTests
         var meter = CreateMeter(factory, windows, new TelemetryOptions());
         _ = new CollectorMetrics(factory);
         DestinationHealthMetrics.Register(meter, new NoProxyState());
+        // The access-line join creates its counters (from the same rows) when Odoo's log is followed.
+        _ = new AccessLogJoin(TimeProvider.System, [], Microsoft.Extensions.Logging.Abstractions.NullLogger<AccessLogJoin>.Instance, meter);
 
         Assert.All(created, i => Assert.Same(meter.Meter, i.Meter)); // one Meter for request path and collector
         var catalog = MetricCatalog.Default;
