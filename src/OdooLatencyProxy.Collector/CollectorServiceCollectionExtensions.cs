@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,11 +30,14 @@ public static class CollectorServiceCollectionExtensions
         // Registered with the collector off too: readers then see that nothing is sampled, rather than nothing active.
         services.TryAddSingleton(sp => new ActivityHistory(
             options.ActivityHistory, options.ActivityInterval, options.Enabled, sp.GetServices<IActivitySampleListener>()));
-        if (!options.Enabled)
-        {
-            return services;
-        }
+        if (options.Enabled) AddSampling(services);
+        return services;
+    }
 
+    // Its own method, never inlined: compiling AddOdooCollector must not load Npgsql when no database is configured.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddSampling(IServiceCollection services)
+    {
         services.AddSingleton(sp => CreateDataSource(sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<CollectorStateStore>();
@@ -54,7 +58,6 @@ public static class CollectorServiceCollectionExtensions
             services.AddSingleton<ICollectorProbe, ServerActionProbe>();
         }
         services.AddHostedService<CollectorService>();
-        return services;
     }
 
     /// <summary>The collector's connection pool: small, read-only sessions, bounded statements.</summary>
