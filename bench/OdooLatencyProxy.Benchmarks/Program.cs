@@ -5,13 +5,13 @@ using OdooLatencyProxy.Benchmarks.Telemetry;
 
 // Two measurements that are not BenchmarkDotNet jobs; anything else goes to BenchmarkDotNet.
 // "memory": the real proxy process's memory while a 1 GiB response goes to a slow client.
-// "memory-after-load [setting]": the real proxy process's memory before, during and after bursts, per GC setting.
+// "memory-after-load [setting] [--proxy DLL]": the real proxy process's memory before, during and after bursts, per GC setting.
 // "throughput [seconds] [rounds]": the end-to-end telemetry on/off comparison.
-// "peers [--rounds N] [--seconds S] [--rate R] [--mode M] [--proxy LABEL=DLL ...]": nginx, HAProxy and builds of this proxy side by side.
-// "compare-builds BEFORE.dll [AFTER.dll|.] [seconds] [rounds]": two builds side by side (CPU, allocations, latency, memory).
+// "peers [--rounds N] [--seconds S] [--rate R] [--mode M] [--proxy LABEL=DLL ...] [--memory on] [--builds-only on]": nginx,
+// HAProxy and builds of this proxy side by side; --memory adds B allocated/request and RSS peak/idle, --builds-only drops
+// every peer but the builds (two builds compared).
 if (args is ["memory", ..]) return await SlowClientMemory.RunAsync();
 if (args is ["memory-after-load", ..]) return await MemoryAfterLoad.RunAsync(args);
-if (args is ["compare-builds", ..]) return await BuildComparison.RunAsync(args);
 if (args is ["throughput", ..]) return await ThroughputComparison.RunAsync(args);
 if (args is ["peers", ..]) return await PeerBenchmark.RunAsync(args);
 

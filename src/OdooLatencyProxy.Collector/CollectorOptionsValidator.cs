@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -35,17 +36,9 @@ internal sealed class CollectorOptionsValidator : IValidateOptions<CollectorOpti
             if (value <= 0) Fail(property, $"must be positive, got {value}");
         }
 
-        if (options.ConnectionString is { Length: > 0 } connection)
+        if (options.ConnectionString is { Length: > 0 } connection && ConnectionStringProblem(connection) is { } connectionProblem)
         {
-            try
-            {
-                _ = new NpgsqlConnectionStringBuilder(connection);
-            }
-            catch (ArgumentException e)
-            {
-                // The message names the bad keyword, never the password.
-                Fail(nameof(options.ConnectionString), e.Message);
-            }
+            Fail(nameof(options.ConnectionString), connectionProblem);
         }
         if (options.PasswordFile is { Length: > 0 } passwordFile && Unreadable(passwordFile) is { } passwordProblem)
         {
@@ -70,6 +63,22 @@ internal sealed class CollectorOptionsValidator : IValidateOptions<CollectorOpti
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             return $"file '{path}' cannot be read: {e.Message}";
+        }
+    }
+
+    // Its own method, never inlined: compiling Validate must not load Npgsql when no database is configured.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string? ConnectionStringProblem(string connection)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connection);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the bad keyword, never the password.
+            return e.Message;
         }
     }
 }

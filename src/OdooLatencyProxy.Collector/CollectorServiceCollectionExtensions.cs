@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -35,11 +36,15 @@ public static class CollectorServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<OdooLogTail>());
             services.AddSingleton<OdooLogTail>();
         }
-        if (!options.Enabled)
-        {
-            return services;
-        }
 
+        if (options.Enabled) AddSampling(services, options);
+        return services;
+    }
+
+    // Its own method, never inlined: compiling AddOdooCollector must not load Npgsql when no database is configured.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddSampling(IServiceCollection services, CollectorOptions options)
+    {
         services.AddSingleton(sp => CreateDataSource(sp.GetRequiredService<IOptions<CollectorOptions>>().Value));
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<CollectorStateStore>();
@@ -65,7 +70,6 @@ public static class CollectorServiceCollectionExtensions
             services.AddSingleton<ICollectorProbe, ServerActionProbe>();
         }
         services.AddHostedService<CollectorService>();
-        return services;
     }
 
     /// <summary>The collector's connection pool: small, read-only sessions, bounded statements.</summary>

@@ -30,11 +30,19 @@ internal static class MemoryAfterLoad
         ("Workstation GC, concurrent", ["DOTNET_gcServer=0", "DOTNET_gcConcurrent=1"]),
         ("Workstation GC, not concurrent", ["DOTNET_gcServer=0", "DOTNET_gcConcurrent=0"]),
         ("Workstation GC, ConserveMemory 5", ["DOTNET_gcServer=0", "DOTNET_GCConserveMemory=5"]),
+        ("Workstation GC, RetainVM off", ["DOTNET_GCRetainVM=0"]),
+        ("Workstation GC, gen0 budget 4 MiB", ["DOTNET_GCgen0size=0x400000"]),
+        ("W^X off", ["DOTNET_EnableWriteXorExecute=0"]),
     ];
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var only = args.Length > 1 ? args[1] : null;
+        // "--proxy DLL" runs another build (e.g. a copy of main's output) instead of the one this bench references.
+        var proxyAt = Array.IndexOf(args, "--proxy");
+        var proxyDll = proxyAt > 0 && proxyAt + 1 < args.Length
+            ? Path.GetFullPath(args[proxyAt + 1])
+            : typeof(OdooLatencyProxy.Hosting.ProxyHost).Assembly.Location;
+        var only = args.Skip(1).Where((_, i) => i + 1 != proxyAt && i + 1 != proxyAt + 1).FirstOrDefault();
         await using var upstream = await StartUpstreamAsync();
         var upstreamUrl = upstream.Urls.First();
         Console.WriteLine($"{Bursts} bursts of {RequestsPerBurst} GET at concurrency {Concurrency}, then {s_idle.TotalSeconds:F0} s idle; proxy VmRSS");
@@ -43,14 +51,13 @@ internal static class MemoryAfterLoad
         foreach (var (name, knobs) in s_settings)
         {
             if (only is not null && !name.Contains(only, StringComparison.OrdinalIgnoreCase)) continue;
-            await RunSettingAsync(name, knobs, upstreamUrl);
+            await RunSettingAsync(name, knobs, proxyDll, upstreamUrl);
         }
         return 0;
     }
 
-    private static async Task RunSettingAsync(string name, string[] knobs, string upstreamUrl)
+    private static async Task RunSettingAsync(string name, string[] knobs, string proxyDll, string upstreamUrl)
     {
-        var proxyDll = typeof(OdooLatencyProxy.Hosting.ProxyHost).Assembly.Location;
         var (publicPort, adminPort) = (SlowClientMemory.FreePort(), SlowClientMemory.FreePort());
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { proxyDll, "--upstream", upstreamUrl, "--gevent-upstream", upstreamUrl,

@@ -16,6 +16,9 @@ internal abstract class Peer(string label) : IAsyncDisposable
         (Server, Url) = await LaunchAsync(upstream, mode, directory);
     }
 
+    /// <summary>Bytes the peer's runtime has allocated since it started; null when it does not say (all but this proxy).</summary>
+    public virtual Task<long?> AllocatedBytesAsync() => Task.FromResult<long?>(null);
+
     public async Task StopAsync()
     {
         if (Server is not null) await Server.DisposeAsync();

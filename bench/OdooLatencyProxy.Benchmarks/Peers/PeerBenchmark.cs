@@ -11,6 +11,7 @@ namespace OdooLatencyProxy.Benchmarks.Peers;
 internal static class PeerBenchmark
 {
     private const int WarmUpSeconds = 3;
+    private const int IdleSeconds = 60;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -45,7 +46,7 @@ internal static class PeerBenchmark
         {
             PrintHeader(settings);
             var driver = new LoadDriver(directory.FullName);
-            List<Peer> peers = [new DirectPeer(), new NginxPeer(), new HaproxyPeer(),
+            List<Peer> peers = [.. settings.BuildsOnly ? [] : new Peer[] { new DirectPeer(), new NginxPeer(), new HaproxyPeer() },
                 .. settings.Proxies.Select(p => new ProxyPeer(p.Label, p.Dll, 2 * LoadDriver.PeakConnections))];
             foreach (var mode in settings.Modes)
             {
@@ -55,7 +56,7 @@ internal static class PeerBenchmark
                     ? "Upstream closes the connection after each response (Odoo prefork):"
                     : "Upstream keeps connections alive:");
                 Console.WriteLine();
-                PeerTable.Print(Console.Out, results, settings.Rate);
+                PeerTable.Print(Console.Out, results, settings.Rate, settings.Memory);
             }
             Console.WriteLine();
             Console.WriteLine($"load average at the end: {LoadAverage()}");
@@ -99,22 +100,36 @@ internal static class PeerBenchmark
                 await driver.FixedRateAsync(peer.Url, WarmUpSeconds, settings.Rate, cancel);
                 await driver.PeakAsync(peer.Url, WarmUpSeconds, cancel);
             }
+            using var sampling = new CancellationTokenSource();
+            var sampler = settings.Memory ? SamplePeakRssAsync(peers, results, sampling.Token) : Task.CompletedTask;
             for (var round = 1; round <= settings.Rounds; round++)
             {
                 foreach (var (peer, result) in peers.Zip(results))
                 {
-                    var (rate, rateCpu) = await MeasureAsync(peer, () => driver.FixedRateAsync(peer.Url, settings.Seconds, settings.Rate, cancel));
-                    var (peak, peakCpu) = await MeasureAsync(peer, () => driver.PeakAsync(peer.Url, settings.Seconds, cancel));
-                    result.Rounds.Add(new PeerRound(rate, rateCpu, peak, peakCpu));
+                    var (rate, rateCpu, rateAllocated) = await MeasureAsync(peer, () => driver.FixedRateAsync(peer.Url, settings.Seconds, settings.Rate, cancel));
+                    var (peak, peakCpu, peakAllocated) = await MeasureAsync(peer, () => driver.PeakAsync(peer.Url, settings.Seconds, cancel));
+                    result.Rounds.Add(new PeerRound(rate, rateCpu, peak, peakCpu) { RateAllocated = rateAllocated, PeakAllocated = peakAllocated });
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{mode} round {round}/{settings.Rounds} {peer.Label,-12} {rate.PerSecond,7:F0} req/s  cpu {rateCpu,5:F0} µs/req  " +
                         $"p50 {rate.P50,5:F1} ms  p99 {rate.P99,5:F1} ms  | peak {peak.PerSecond,7:F0} req/s  cpu {peakCpu,5:F0} µs/req  " +
                         $"errors {rate.Errors + peak.Errors}"));
                 }
             }
+            await sampling.CancelAsync();
+            await sampler;
             foreach (var (peer, result) in peers.Zip(results))
             {
                 result.RssEnd = peer.Server is { } server ? ProcessStats.RssBytes(server.Pid) : null;
+            }
+            if (settings.Memory)
+            {
+                // The load tools have exited and closed their connections: memory a minute later, every peer idle together.
+                Console.WriteLine($"{mode}: idle {IdleSeconds} s");
+                await Task.Delay(TimeSpan.FromSeconds(IdleSeconds), cancel);
+                foreach (var (peer, result) in peers.Zip(results))
+                {
+                    result.RssIdle = peer.Server is { } server ? ProcessStats.RssBytes(server.Pid) : null;
+                }
             }
         }
         finally
@@ -124,14 +139,38 @@ internal static class PeerBenchmark
         return results;
     }
 
-    // CPU of the peer's processes over the run, per request the client saw answered.
-    private static async Task<(LoadReport Report, double? CpuPerRequest)> MeasureAsync(Peer peer, Func<Task<LoadReport>> run)
+    // CPU of the peer's processes over the run, per request the client saw answered; bytes allocated likewise, when the peer says.
+    private static async Task<(LoadReport Report, double? CpuPerRequest, double? AllocatedPerRequest)> MeasureAsync(Peer peer, Func<Task<LoadReport>> run)
     {
         var pid = peer.Server?.Pid;
+        var allocatedBefore = await peer.AllocatedBytesAsync();
         var before = pid is { } p ? ProcessStats.CpuMicroseconds(p) : 0;
         var report = await run();
         double? cpu = pid is { } q && report.Requests > 0 ? (ProcessStats.CpuMicroseconds(q) - before) / report.Requests : null;
-        return (report, cpu);
+        double? allocated = allocatedBefore is { } a && await peer.AllocatedBytesAsync() is { } b && report.Requests > 0
+            ? (b - a) / (double)report.Requests
+            : null;
+        return (report, cpu, allocated);
+    }
+
+    // Highest resident memory of each peer's processes while the rounds run.
+    private static async Task SamplePeakRssAsync(List<Peer> peers, List<PeerResult> results, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var (peer, result) in peers.Zip(results))
+            {
+                if (peer.Server is { } server) result.RssPeak = Math.Max(result.RssPeak ?? 0, ProcessStats.RssBytes(server.Pid));
+            }
+            try
+            {
+                await Task.Delay(100, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     // Every peer must hand the client the upstream's answer unchanged, or its figures mean nothing.

@@ -12,4 +12,10 @@ internal sealed class PeerResult(string label)
 
     /// <summary>Resident memory after the last round.</summary>
     public long? RssEnd { get; set; }
+
+    /// <summary>Highest resident memory seen during the rounds, sampled every 100 ms (<c>--memory</c>).</summary>
+    public long? RssPeak { get; set; }
+
+    /// <summary>Resident memory a minute after the last round, the clients' connections closed (<c>--memory</c>).</summary>
+    public long? RssIdle { get; set; }
 }

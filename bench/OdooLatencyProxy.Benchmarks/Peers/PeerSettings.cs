@@ -7,7 +7,8 @@ internal sealed record PeerSettings
 {
     public const string Usage =
         "usage: peers [--rounds N (1-20, default 3)] [--seconds S (1-120, default 5)] [--rate R (req/s, default 2000)]\n" +
-        "             [--mode close|keep-alive|both (default both)] [--proxy LABEL=PATH/OdooLatencyProxy.dll ...]";
+        "             [--mode close|keep-alive|both (default both)] [--proxy LABEL=PATH/OdooLatencyProxy.dll ...]\n" +
+        "             [--memory on (adds B allocated/request, RSS peak and idle 60 s after the load)] [--builds-only on]";
 
     /// <summary>Rounds per upstream mode; each round runs every peer once, in the same order.</summary>
     public int Rounds { get; init; } = 3;
@@ -19,6 +20,12 @@ internal sealed record PeerSettings
     public double Rate { get; init; } = 2000;
 
     public IReadOnlyList<UpstreamMode> Modes { get; init; } = [UpstreamMode.Close, UpstreamMode.KeepAlive];
+
+    /// <summary>Also the proxy builds' bytes allocated per request (their own <c>/metrics</c>), RSS peak and RSS 60 s after the load.</summary>
+    public bool Memory { get; init; }
+
+    /// <summary>Only the proxy builds: no direct, nginx or HAProxy rows (comparing two builds).</summary>
+    public bool BuildsOnly { get; init; }
 
     /// <summary>Builds of the proxy to compare, by label; default: the build beside this benchmark.</summary>
     public IReadOnlyList<(string Label, string Dll)> Proxies { get; init; } = [];
@@ -43,6 +50,8 @@ internal sealed record PeerSettings
                     "both" => [UpstreamMode.Close, UpstreamMode.KeepAlive],
                     _ => throw new FormatException($"--mode: '{value}' is not close, keep-alive or both"),
                 } },
+                "--memory" => settings with { Memory = OnOff(args[i], value) },
+                "--builds-only" => settings with { BuildsOnly = OnOff(args[i], value) },
                 "--proxy" => settings,
                 _ => throw new FormatException($"unknown option '{args[i]}'"),
             };
@@ -62,6 +71,13 @@ internal sealed record PeerSettings
         var dll = Path.GetFullPath(value[(equals + 1)..]);
         return File.Exists(dll) ? (value[..equals], dll) : throw new FormatException($"--proxy: {dll} does not exist");
     }
+
+    private static bool OnOff(string name, string value) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new FormatException($"{name}: '{value}' is not on or off"),
+    };
 
     private static int Bounded(string name, string value, int min, int max) =>
         int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max

@@ -7,7 +7,7 @@ internal static class PeerTable
 {
     private sealed record Figure(string Title, Func<PeerRound, double?> Value, bool HigherIsBetter, string Format);
 
-    public static void Print(TextWriter output, IReadOnlyList<PeerResult> results, double rate)
+    public static void Print(TextWriter output, IReadOnlyList<PeerResult> results, double rate, bool memory)
     {
         Figure[] figures =
         [
@@ -18,13 +18,20 @@ internal static class PeerTable
             new("peak req/s", r => r.Peak.PerSecond, true, "F0"),
             new("CPU µs/req at peak", r => r.PeakCpu, false, "F0"),
         ];
-        output.WriteLine($"| peer | {string.Join(" | ", figures.Select(f => f.Title))} | RSS start → end | errors |");
-        output.WriteLine($"|---|{string.Concat(figures.Select(_ => "---:|"))}---:|---:|");
+        Figure[] allocations =
+        [
+            new($"B allocated/req at {rate:F0}", r => r.RateAllocated, false, "F0"),
+            new("B allocated/req at peak", r => r.PeakAllocated, false, "F0"),
+        ];
+        var shown = memory ? [.. figures, .. allocations] : figures;
+        var rssTitle = memory ? "RSS start / peak / end / idle 60 s" : "RSS start → end";
+        output.WriteLine($"| peer | {string.Join(" | ", shown.Select(f => f.Title))} | {rssTitle} | errors |");
+        output.WriteLine($"|---|{string.Concat(shown.Select(_ => "---:|"))}---:|---:|");
         foreach (var result in results)
         {
-            var cells = figures.Select(f => Cell(result, f));
+            var cells = shown.Select(f => Cell(result, f));
             var errors = result.Rounds.Sum(r => r.Rate.Errors + r.Peak.Errors);
-            output.WriteLine($"| {result.Label} | {string.Join(" | ", cells)} | {Rss(result)} | {errors} |");
+            output.WriteLine($"| {result.Label} | {string.Join(" | ", cells)} | {(memory ? Memory(result) : Rss(result))} | {errors} |");
         }
 
         var nginx = results.FirstOrDefault(r => r.Label == "nginx");
@@ -69,6 +76,11 @@ internal static class PeerTable
 
     private static string Rss(PeerResult result) =>
         result is { RssStart: long start, RssEnd: long end } ? $"{Mib(start)} → {Mib(end)} MiB" : "—";
+
+    private static string Memory(PeerResult result) =>
+        result is { RssStart: long start, RssPeak: long peak, RssEnd: long end, RssIdle: long idle }
+            ? $"{Mib(start)} / {Mib(peak)} / {Mib(end)} / {Mib(idle)} MiB"
+            : "—";
 
     private static string Mib(long bytes) => Format(bytes / (1024.0 * 1024), "F0");
 

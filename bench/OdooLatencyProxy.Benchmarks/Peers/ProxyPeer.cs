@@ -1,3 +1,4 @@
+using System.Globalization;
 using OdooLatencyProxy.Benchmarks.Forwarding;
 
 namespace OdooLatencyProxy.Benchmarks.Peers;
@@ -9,12 +10,25 @@ namespace OdooLatencyProxy.Benchmarks.Peers;
 /// </summary>
 internal sealed class ProxyPeer(string label, string dll, int workers) : Peer(label)
 {
+    private static readonly HttpClient s_admin = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private Uri? _admin;
+
+    /// <summary>The runtime's own counter on the proxy's <c>/metrics</c>; the scrape itself allocates a few hundred KiB.</summary>
+    public override async Task<long?> AllocatedBytesAsync()
+    {
+        if (_admin is null) return null;
+        var metrics = await s_admin.GetStringAsync(new Uri(_admin, "/metrics"));
+        var line = metrics.Split('\n').First(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal));
+        return (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+
     protected override async Task<(ServerProcess? Server, Uri Url)> LaunchAsync(Uri upstream, UpstreamMode mode, string directory)
     {
         var (port, adminPort) = (SlowClientMemory.FreePort(), SlowClientMemory.FreePort());
         var origin = upstream.GetLeftPart(UriPartial.Authority);
         string[] arguments = [dll, "--listen", $"http://127.0.0.1:{port}", "--admin-listen", $"http://127.0.0.1:{adminPort}",
-            "--upstream", origin, "--gevent-upstream", origin, "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            "--upstream", origin, "--gevent-upstream", origin, "--workers", workers.ToString(CultureInfo.InvariantCulture)];
+        _admin = new Uri($"http://127.0.0.1:{adminPort}");
         return (await ServerProcess.StartAsync("dotnet", arguments, port), new Uri($"http://127.0.0.1:{port}"));
     }
 }

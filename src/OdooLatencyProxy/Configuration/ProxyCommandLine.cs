@@ -127,7 +127,13 @@ public static class ProxyCommandLine
     public static bool PasswordOnCommandLine(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (result.GetValue(OdooDb) is not { Length: > 0 } connectionString) return false;
+        return result.GetValue(OdooDb) is { Length: > 0 } connectionString && HasPassword(connectionString);
+    }
+
+    // Its own method, never inlined: without --odoo-db, Npgsql is not loaded at all.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool HasPassword(string connectionString)
+    {
         try
         {
             return !string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password);

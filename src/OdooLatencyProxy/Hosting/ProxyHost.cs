@@ -187,6 +187,8 @@ public sealed class ProxyHost : IAsyncDisposable
                 }
             });
 
+        WithoutKeyRingAtStart(builder.Services);
+
         // Health probes take a worker like any request (never more than the worker limit at Odoo), and count only when they ran.
         builder.Services.AddSingleton<IForwarderHttpClientFactory, OdooHttpClientFactory>();
         builder.Services.AddSingleton<IProbingRequestFactory, ProbeRequestFactory>();
@@ -292,6 +294,19 @@ public sealed class ProxyHost : IAsyncDisposable
                     });
                 }
             });
+    }
+
+    // YARP registers ASP.NET Core data protection for cookie session affinity, which no route here uses. Its hosted
+    // service would read (or create and write, under ~/.aspnet) a key ring at start: XML, crypto and OpenSSL loaded and
+    // a few MiB held for nothing (docs/benchmarks.md, "Memory after load"). A protector, if ever asked for, still loads
+    // the key ring on first use.
+    private static void WithoutKeyRingAtStart(IServiceCollection services)
+    {
+        var dataProtection = typeof(Microsoft.AspNetCore.DataProtection.DataProtectionOptions).Assembly;
+        foreach (var eager in services.Where(s => s.ServiceType == typeof(IHostedService) && s.ImplementationType?.Assembly == dataProtection).ToList())
+        {
+            services.Remove(eager);
+        }
     }
 
     private static WebApplicationBuilder CreateBuilder(IConfiguration? configuration)

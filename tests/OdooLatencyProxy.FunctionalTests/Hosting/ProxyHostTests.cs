@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OdooLatencyProxy.Tests.Infrastructure;
 
 namespace OdooLatencyProxy.Tests.Hosting;
@@ -36,6 +37,17 @@ public sealed class ProxyHostTests
             Assert.Equal("odoo 404", await response.Content.ReadAsStringAsync());
         }
         Assert.Equal(5, upstream.Arrivals.Count);
+    }
+
+    [Fact]
+    public async Task Start_LoadsNoDataProtectionKeyRing()
+    {
+        // YARP adds data protection (for session affinity, unused here); its key ring must not be loaded at start.
+        await using var upstream = await TestUpstream.StartAsync(c => Task.CompletedTask);
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri, workers: 1));
+
+        var dataProtection = typeof(Microsoft.AspNetCore.DataProtection.DataProtectionOptions).Assembly;
+        Assert.DoesNotContain(proxy.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().Assembly == dataProtection);
     }
 
     [Fact]
