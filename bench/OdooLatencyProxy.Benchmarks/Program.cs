@@ -1,14 +1,17 @@
 using BenchmarkDotNet.Running;
 using OdooLatencyProxy.Benchmarks.Forwarding;
+using OdooLatencyProxy.Benchmarks.Soak;
 using OdooLatencyProxy.Benchmarks.Telemetry;
 
 // Two measurements that are not BenchmarkDotNet jobs; anything else goes to BenchmarkDotNet.
 // "memory": the real proxy process's memory while a 1 GiB response goes to a slow client.
 // "memory-after-load [setting]": the real proxy process's memory before, during and after bursts, per GC setting.
 // "throughput [seconds] [rounds]": the end-to-end telemetry on/off comparison.
+// "soak [--minutes M]": the real proxy process under mixed load, sampled every second, judged flat and at zero after.
 if (args is ["memory", ..]) return await SlowClientMemory.RunAsync();
 if (args is ["memory-after-load", ..]) return await MemoryAfterLoad.RunAsync(args);
 if (args is ["throughput", ..]) return await ThroughputComparison.RunAsync(args);
+if (args is ["soak", ..]) return await SoakCommand.RunAsync(args);
 
 BenchmarkSwitcher.FromAssembly(typeof(RecordingBenchmarks).Assembly).Run(args);
 return 0;
