@@ -7,7 +7,8 @@ namespace OdooLatencyProxy.Benchmarks.Soak;
 
 /// <summary>
 /// Samples the proxy process every second: VmRSS and Threads from /proc/PID/status, the /proc/PID/fd count, and the
-/// the descriptors of loaded code among them, and the busy and queued worker gauges of the admin API's /api/workers (summed over pools and destinations).
+/// the descriptors of loaded code among them, the GC heap after the last collection (the proxy's /metrics), and the
+/// busy and queued worker gauges of the admin API's /api/workers (summed over pools and destinations).
 /// </summary>
 internal sealed class SoakSampler(ProxyProcess proxy)
 {
@@ -43,15 +44,15 @@ internal sealed class SoakSampler(ProxyProcess proxy)
     {
         var (rss, threads, handles, code) = proxy.Resources();
         var (busy, queued) = await WorkersAsync();
-        return new SoakSample(Math.Round(Seconds, 1), Phase, rss, handles, code, threads, busy, queued);
+        return new SoakSample(Math.Round(Seconds, 1), Phase, rss, await GcHeapAsync(), handles, code, threads, busy, queued);
     }
 
     public async Task<string> WriteCsvAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), $"odoo-proxy-soak-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv");
-        var lines = new List<string> { "seconds,phase,rss_bytes,handles,code_handles,threads,busy,queued" };
+        var lines = new List<string> { "seconds,phase,rss_bytes,gc_heap_bytes,handles,code_handles,threads,busy,queued" };
         lines.AddRange(Samples.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"{s.Seconds},{s.Phase},{s.RssBytes},{s.Handles},{s.CodeHandles},{s.Threads},{s.Busy},{s.Queued}")));
+            $"{s.Seconds},{s.Phase},{s.RssBytes},{s.GcHeapBytes},{s.Handles},{s.CodeHandles},{s.Threads},{s.Busy},{s.Queued}")));
         await File.WriteAllLinesAsync(path, lines);
         return path;
     }
@@ -65,6 +66,22 @@ internal sealed class SoakSampler(ProxyProcess proxy)
         catch (OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    // Summed over generations, as the exporter writes one sample per generation; -1 when /metrics did not answer.
+    private async Task<long> GcHeapAsync()
+    {
+        try
+        {
+            var metrics = await proxy.Admin.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            return (long)metrics.Split('\n')
+                .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes", StringComparison.Ordinal))
+                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return -1;
         }
     }
 

@@ -29,6 +29,7 @@ internal sealed class SoakVerdict(IReadOnlyList<SoakSample> samples, double? zer
         output.WriteLine("| | start (idle) | middle of load | end of load | 60 s after the load |");
         output.WriteLine("|---|---:|---:|---:|---:|");
         output.WriteLine($"| RSS | {Mib(start.RssBytes)} | {Mib(middle.RssBytes)} | {Mib(end.RssBytes)} | {Mib(after.RssBytes)} |");
+        output.WriteLine($"| GC heap after the last collection | {Mib(start.GcHeapBytes)} | {Mib(middle.GcHeapBytes)} | {Mib(end.GcHeapBytes)} | {Mib(after.GcHeapBytes)} |");
         output.WriteLine($"| handles (/proc/PID/fd) | {start.Handles} | {middle.Handles} | {end.Handles} | {after.Handles} |");
         output.WriteLine($"| handles other than loaded code | {start.OtherHandles} | {middle.OtherHandles} | {end.OtherHandles} | {after.OtherHandles} |");
         output.WriteLine($"| threads | {start.Threads} | {middle.Threads} | {end.Threads} | {after.Threads} |");
@@ -36,6 +37,9 @@ internal sealed class SoakVerdict(IReadOnlyList<SoakSample> samples, double? zer
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"load phase: {load.Count} samples; peak RSS {Mib(load.Max(s => s.RssBytes))}, peak handles {load.Max(s => s.Handles)}, peak busy {load.Max(s => s.Busy)}, peak queued {load.Max(s => s.Queued)}, seconds with a queue {load.Count(s => s.Queued > 0)}"));
 
+        // Not a criterion, but what tells a plateau from a slow climb: RSS per minute of load.
+        output.WriteLine("RSS per minute of load (mean): " + string.Join(", ", load.GroupBy(s => (int)((s.Seconds - load[0].Seconds) / 60))
+            .Select(g => Mib(g.Average(s => s.RssBytes)))));
         var zero = zeroAfterSeconds is { } z && z <= ZeroWithin.TotalSeconds;
         var handles = after.OtherHandles <= start.OtherHandles + HandleSlack;
         var flat = lastRss <= middleRss * (1 + RssGrowth);
