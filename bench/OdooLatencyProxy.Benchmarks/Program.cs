@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using OdooLatencyProxy.Benchmarks.Forwarding;
+using OdooLatencyProxy.Benchmarks.Fuzzing;
 using OdooLatencyProxy.Benchmarks.Soak;
 using OdooLatencyProxy.Benchmarks.Telemetry;
 
@@ -7,10 +8,12 @@ using OdooLatencyProxy.Benchmarks.Telemetry;
 // "memory": the real proxy process's memory while a 1 GiB response goes to a slow client.
 // "memory-after-load [setting]": the real proxy process's memory before, during and after bursts, per GC setting.
 // "throughput [seconds] [rounds]": the end-to-end telemetry on/off comparison.
+// "fuzz [--seed S] [--cases N] [--seconds T] [--case N]": random request framings through the proxy process, judged against a strict parser.
 // "soak [--minutes M]": the real proxy process under mixed load, sampled every second, judged flat and at zero after.
 if (args is ["memory", ..]) return await SlowClientMemory.RunAsync();
 if (args is ["memory-after-load", ..]) return await MemoryAfterLoad.RunAsync(args);
 if (args is ["throughput", ..]) return await ThroughputComparison.RunAsync(args);
+if (args is ["fuzz", ..]) return await FuzzCommand.RunAsync(args);
 if (args is ["soak", ..]) return await SoakCommand.RunAsync(args);
 
 BenchmarkSwitcher.FromAssembly(typeof(RecordingBenchmarks).Assembly).Run(args);

@@ -9,6 +9,9 @@ internal sealed record ParseResult(IReadOnlyList<ParsedRequest> Requests, string
 {
     public bool Valid => Error is null && !Incomplete;
 
+    /// <summary>The leniencies a lenient reading needed (empty for a strict one).</summary>
+    public IReadOnlySet<string> Leniencies { get; init; } = new HashSet<string>();
+
     public override string ToString() =>
         $"{Requests.Count} request(s){(Error is null ? "" : $", then invalid: {Error}")}{(Incomplete ? ", then an incomplete request" : "")}{(Ignored > 0 ? $", {Ignored} bytes after a close ignored" : "")}";
 }

@@ -8,20 +8,27 @@ namespace OdooLatencyProxy.Benchmarks.Fuzzing;
 /// either reject something or read it one safe way (bare LF ending a start or field line, obs-fold, empty lines before a
 /// request, identical repeated Content-Lengths, Content-Length beside Transfer-Encoding), it takes the safe reading:
 /// a proxy refusing is always allowed, accepting what this parser calls invalid never is. Everything else outside the
-/// grammar is invalid; only HTTP/1.0 and 1.1 are read. One leniency can be turned on: a sign before a Content-Length,
-/// which Kestrel reads as the number (documented in configuration.md).
+/// grammar is invalid; only HTTP/1.0 and 1.1 are read. The lenient reading accepts, and names in
+/// <see cref="ParseResult.Leniencies"/>, what the proxy is known to pass on in a normalised, unambiguous form; it reads
+/// the request as the proxy forwards it, so the comparison with what Odoo received still holds byte for byte.
 /// </summary>
 internal sealed class StrictHttpParser
 {
     private const string Tchar = "!#$%&'*+-.^_`|~";
+    public const string SignedLength = "Content-Length with a sign, +5 or -0 (read as the number)";
+    public const string MethodCase = "known method not in upper case (forwarded in upper case)";
+    public const string TargetBytes = "bare %, bare CR or another byte outside VCHAR in the target (forwarded percent-encoded)";
+    public const string FieldName = "field name that is not a token (dropped, as nginx's ignore_invalid_headers)";
+    public const string ChunkExtension = "chunk extension outside the grammar (skipped up to its CRLF)";
+    private static readonly string[] s_knownMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "CONNECT"];
     private readonly byte[] _bytes;
-    private readonly bool _signedLength;
+    private readonly bool _lenient;
+    private readonly SortedSet<string> _leniencies = new(StringComparer.Ordinal);
     private int _at;
 
-    private StrictHttpParser(byte[] bytes, bool signedLength) => (_bytes, _signedLength) = (bytes, signedLength);
+    private StrictHttpParser(byte[] bytes, bool lenient) => (_bytes, _lenient) = (bytes, lenient);
 
-    public static ParseResult Parse(byte[] bytes, bool allowSignedContentLength = false) =>
-        new StrictHttpParser(bytes, allowSignedContentLength).ReadAll();
+    public static ParseResult Parse(byte[] bytes, bool lenient = false) => new StrictHttpParser(bytes, lenient).ReadAll();
 
     private ParseResult ReadAll()
     {
@@ -33,19 +40,19 @@ internal sealed class StrictHttpParser
             {
                 var request = ReadRequest();
                 requests.Add(request);
-                if (request.Closes) return new ParseResult(requests, null, false, _bytes.Length - _at);
+                if (request.Closes) return new ParseResult(requests, null, false, _bytes.Length - _at) { Leniencies = _leniencies };
             }
             catch (InvalidRequest e)
             {
-                return new ParseResult(requests, e.Message, false, 0);
+                return new ParseResult(requests, e.Message, false, 0) { Leniencies = _leniencies };
             }
             catch (EndOfInput)
             {
                 // Only empty lines left before the end: nothing was started.
-                return new ParseResult(requests, null, !OnlyEmptyLines(start), 0);
+                return new ParseResult(requests, null, !OnlyEmptyLines(start), 0) { Leniencies = _leniencies };
             }
         }
-        return new ParseResult(requests, null, false, 0);
+        return new ParseResult(requests, null, false, 0) { Leniencies = _leniencies };
     }
 
     private ParsedRequest ReadRequest()
@@ -57,8 +64,9 @@ internal sealed class StrictHttpParser
         if (parts.Length != 3) throw new InvalidRequest("request-line is not three parts separated by single spaces");
         var (method, target, version) = (parts[0], parts[1], parts[2]);
         if (!IsToken(method)) throw new InvalidRequest("method is not a token");
-        if (target.Length == 0 || target.Any(c => c is < '!' or > '~')) throw new InvalidRequest("request-target has a character outside VCHAR");
-        if (target[0] != '/' && !(target == "*" && method == "OPTIONS")) throw new InvalidRequest("request-target is not origin-form");
+        if (_lenient && s_knownMethods.FirstOrDefault(m => Is(m, method) && m != method) is { } upper) (method, _) = (upper, _leniencies.Add(MethodCase));
+        if (target.Length == 0 || target[0] != '/') throw new InvalidRequest("request-target is not origin-form");
+        target = Target(target);
         if (version is not ("HTTP/1.1" or "HTTP/1.0")) throw new InvalidRequest($"version {Printable(version)} is not HTTP/1.0 or HTTP/1.1");
 
         var headers = ReadFields(afterStartLine: true);
@@ -94,6 +102,27 @@ internal sealed class StrictHttpParser
         return new ParsedRequest(method, target, version, headers, body, closes);
     }
 
+    // origin-form = absolute-path [ "?" query ] (RFC 3986): pchar, "/" and "?"; a "%" starts two hex digits.
+    private string Target(string target)
+    {
+        var forwarded = new StringBuilder();
+        for (var i = 0; i < target.Length; i++)
+        {
+            var c = target[i];
+            var badPercent = c == '%' && (i + 2 >= target.Length || !Uri.IsHexDigit(target[i + 1]) || !Uri.IsHexDigit(target[i + 2]));
+            var outside = c is < '!' or > '~' || "\"<>\\^`{|}#[]".Contains(c, StringComparison.Ordinal);
+            if (!badPercent && !outside)
+            {
+                forwarded.Append(c);
+                continue;
+            }
+            if (!_lenient || c is ' ' or '\n' or '\0') throw new InvalidRequest($"request-target has {Printable(c.ToString())}, outside its grammar");
+            _leniencies.Add(TargetBytes);
+            forwarded.Append(CultureInfo.InvariantCulture, $"%{(int)c:X2}");
+        }
+        return forwarded.ToString();
+    }
+
     // Field lines up to the empty line. §2.2: whitespace-preceded lines right after the start-line are consumed unread;
     // §5.2: obs-fold is replaced by a space. A bare CR in a value becomes a space (§2.2).
     private List<(string Name, string Value)> ReadFields(bool afterStartLine)
@@ -116,6 +145,11 @@ internal sealed class StrictHttpParser
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0) throw new InvalidRequest("field line without a name and colon");
             var fieldName = line[..colon];
+            if (!IsToken(fieldName) && _lenient && fieldName.Trim().Length == fieldName.Length)
+            {
+                _leniencies.Add(FieldName);
+                continue;
+            }
             if (!IsToken(fieldName)) throw new InvalidRequest($"field name {Printable(fieldName)} is not a token");
             fields.Add((fieldName, Value(line[(colon + 1)..].Trim(' ', '\t'))));
         }
@@ -140,7 +174,14 @@ internal sealed class StrictHttpParser
             var digits = line[..end].TrimStart('0');
             if (digits.Length > 7) throw new InvalidRequest("chunk-size over 256 MiB");
             var size = digits.Length == 0 ? 0 : int.Parse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-            CheckExtensions(line[end..]);
+            try
+            {
+                CheckExtensions(line[end..]);
+            }
+            catch (InvalidRequest) when (_lenient && line[end..].TrimStart(' ', '\t').StartsWith(';'))
+            {
+                _leniencies.Add(ChunkExtension);
+            }
             if (size == 0) break;
             body.Write(ReadBytes(size));
             if (ReadLine(bareLf: false).Length != 0) throw new InvalidRequest("chunk-data not followed by CRLF");
@@ -194,7 +235,10 @@ internal sealed class StrictHttpParser
 
     private long Length(string value)
     {
-        if (_signedLength && value.StartsWith('+')) value = value[1..];
+        if (_lenient && (value.StartsWith('+') || (value.StartsWith('-') && value[1..].Trim('0').Length == 0 && value.Length > 1)))
+        {
+            (value, _) = (value[1..], _leniencies.Add(SignedLength));
+        }
         if (value.Length == 0 || !value.All(char.IsAsciiDigit)) throw new InvalidRequest($"Content-Length {Printable(value)} is not digits");
         if (value.TrimStart('0').Length > 9) throw new InvalidRequest("Content-Length over 1 GB");
         return long.Parse(value, CultureInfo.InvariantCulture);
@@ -237,7 +281,14 @@ internal sealed class StrictHttpParser
 
     private static bool IsTchar(char c) => char.IsAsciiLetterOrDigit(c) || Tchar.Contains(c, StringComparison.Ordinal);
 
-    internal static string Printable(string s) => string.Concat(s.Take(60).Select(c => c is < ' ' or > '~' ? $"\\x{(int)c:x2}" : c.ToString()));
+    /// <summary>The first characters of s, with bytes outside printable ASCII as \\xNN and line ends kept as lines if asked.</summary>
+    internal static string Printable(string s, int max = 60, bool lines = false) => string.Concat(s.Take(max).Select(c => c switch
+    {
+        '\n' => lines ? "\\n\n    " : "\\n",
+        '\r' => "\\r",
+        < ' ' or > '~' => $"\\x{(int)c:x2}",
+        _ => c.ToString(),
+    }));
 
     private sealed class InvalidRequest(string reason) : Exception(reason);
 
