@@ -12,6 +12,7 @@ namespace OdooLatencyProxy.Benchmarks.Fuzzing;
 internal sealed class RecordingUpstream : IAsyncDisposable
 {
     private static readonly byte[] s_answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray();
+    private static readonly byte[] s_continue = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
     private static readonly byte[] s_refusal = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray();
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentQueue<UpstreamRecording> _recordings = new();
@@ -60,6 +61,13 @@ internal sealed class RecordingUpstream : IAsyncDisposable
         }
     }
 
+    private static bool ExpectsContinue(byte[] bytes)
+    {
+        var head = System.Text.Encoding.Latin1.GetString(bytes);
+        var end = head.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        return end > 0 && head[..end].Contains("\nExpect: 100-continue", StringComparison.OrdinalIgnoreCase);
+    }
+
     private async Task ServeAsync(Socket socket, UpstreamRecording recording)
     {
         using var _ = socket;
@@ -69,6 +77,7 @@ internal sealed class RecordingUpstream : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(TimeSpan.FromSeconds(15));
             var answered = false;
+            var continued = false;
             while (true)
             {
                 var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
@@ -77,7 +86,16 @@ internal sealed class RecordingUpstream : IAsyncDisposable
                 if (answered) continue;
                 var parsed = recording.Parsed;
                 if (parsed.Requests.Count == 0 && parsed.Valid) continue; // Only empty lines so far.
-                if (parsed.Requests.Count == 0 && parsed.Incomplete) continue;
+                if (parsed.Requests.Count == 0 && parsed.Incomplete)
+                {
+                    // As Odoo's servers do: the body of an Expect: 100-continue request is asked for.
+                    if (!continued && ExpectsContinue(recording.Bytes))
+                    {
+                        await socket.SendAsync(s_continue, SocketFlags.None, timeout.Token);
+                        continued = true;
+                    }
+                    continue;
+                }
                 await socket.SendAsync(parsed.Requests.Count > 0 ? s_answer : s_refusal, SocketFlags.None, timeout.Token);
                 socket.Shutdown(SocketShutdown.Send);
                 answered = true;

@@ -19,6 +19,8 @@ internal sealed class StrictHttpParser
     public const string MethodCase = "known method not in upper case (forwarded in upper case)";
     public const string TargetBytes = "bare %, bare CR or another byte outside VCHAR in the target (forwarded percent-encoded)";
     public const string FieldName = "field name that is not a token (dropped, as nginx's ignore_invalid_headers)";
+    public const string LeadingCr = "bare CR before a request-line (skipped like the empty lines RFC 9112 allows there)";
+    public const string FieldControl = "control character in a field value (passed on as is)";
     public const string ChunkExtension = "chunk extension outside the grammar (skipped up to its CRLF)";
     private static readonly string[] s_knownMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "CONNECT"];
     private readonly byte[] _bytes;
@@ -58,6 +60,11 @@ internal sealed class StrictHttpParser
     private ParsedRequest ReadRequest()
     {
         // RFC 9112 §2.2: a server SHOULD ignore at least one empty line received before the request-line.
+        while (_lenient && _at + 1 < _bytes.Length && _bytes[_at] == '\r' && _bytes[_at + 1] != '\n')
+        {
+            _at++;
+            _leniencies.Add(LeadingCr);
+        }
         var line = ReadLine(bareLf: true);
         while (line.Length == 0) line = ReadLine(bareLf: true);
         var parts = line.Split(' ');
@@ -145,7 +152,7 @@ internal sealed class StrictHttpParser
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0) throw new InvalidRequest("field line without a name and colon");
             var fieldName = line[..colon];
-            if (!IsToken(fieldName) && _lenient && fieldName.Trim().Length == fieldName.Length)
+            if (!IsToken(fieldName) && _lenient && fieldName.Trim(' ', '\t').Length == fieldName.Length)
             {
                 _leniencies.Add(FieldName);
                 continue;
@@ -155,10 +162,12 @@ internal sealed class StrictHttpParser
         }
     }
 
-    private static string Value(string value)
+    private string Value(string value)
     {
         value = value.Replace('\r', ' ');
-        if (value.Any(c => c is < ' ' and not '\t' or '\x7f')) throw new InvalidRequest("control character in a field value");
+        if (!value.Any(c => c is < ' ' and not '\t' or '\x7f')) return value;
+        if (!_lenient || value.Contains('\0', StringComparison.Ordinal)) throw new InvalidRequest("control character in a field value");
+        _leniencies.Add(FieldControl);
         return value;
     }
 
