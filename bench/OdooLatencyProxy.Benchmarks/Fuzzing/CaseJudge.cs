@@ -23,8 +23,9 @@ internal static class CaseJudge
             // What the proxy passes on as it came (a control character in a value) is read leniently on Odoo's side too.
             var parsed = StrictHttpParser.Parse(recording.Bytes, lenient: true);
             forwardedLeniencies.UnionWith(parsed.Leniencies);
-            // The gevent routes stream the body: a client that leaves mid-body leaves Odoo with a request that never ends.
-            if (parsed is { Requests.Count: 0, Incomplete: true } && fuzzCase.EarlyClose && Encoding.Latin1.GetString(recording.Bytes).Split(' ') is [_, var path, ..]
+            // The gevent routes stream the body (documented in RequestFramingTests): when the client's body turns out
+            // invalid or the client leaves, Odoo has seen the start of a request that never ends, never a request.
+            if (parsed is { Requests.Count: 0, Incomplete: true } && !lenient.Valid && Encoding.Latin1.GetString(recording.Bytes).Split(' ') is [_, var path, ..]
                 && path.StartsWith("/longpolling/", StringComparison.Ordinal))
             {
                 streamedStart = true;
@@ -55,11 +56,12 @@ internal static class CaseJudge
         var answer = statuses.Count > received.Count ? statuses[received.Count].ToString(System.Globalization.CultureInfo.InvariantCulture) : closed ? "closed" : "none";
         if (received.Count == expected.Count && client.Valid)
             return tolerated ? new CaseOutcome(CaseOutcome.Tolerated, string.Join(" + ", client.Leniencies.Union(forwardedLeniencies).Order(StringComparer.Ordinal))) : new CaseOutcome(CaseOutcome.Matched, "-");
-        if (fuzzCase.EarlyClose) return new CaseOutcome(CaseOutcome.ClientLeft, streamedStart ? answer + "; a gevent route had streamed the request's start to Odoo" : answer);
+        var note = streamedStart ? "; the gevent route had streamed the request's start to Odoo" : "";
+        if (fuzzCase.EarlyClose) return new CaseOutcome(CaseOutcome.ClientLeft, answer + note);
         // An incomplete request (a length longer than what was sent): the proxy waits for the rest, as it should.
-        if (answer == "none" && (client.Incomplete || lenient.Incomplete)) return new CaseOutcome(CaseOutcome.RefusedInvalid, "waiting for the rest");
+        if (answer == "none" && (client.Incomplete || lenient.Incomplete)) return new CaseOutcome(CaseOutcome.RefusedInvalid, "waiting for the rest" + note);
         if (answer == "none") return Mismatch($"request {received.Count} neither forwarded, answered nor closed ({client})");
-        return new CaseOutcome(received.Count < expected.Count ? CaseOutcome.RefusedValid : CaseOutcome.RefusedInvalid, answer);
+        return new CaseOutcome(received.Count < expected.Count ? CaseOutcome.RefusedValid : CaseOutcome.RefusedInvalid, answer + note);
 
         CaseOutcome Mismatch(string detail) => new(CaseOutcome.Mismatch, "-", $"{detail}; client bytes: {client}");
     }
