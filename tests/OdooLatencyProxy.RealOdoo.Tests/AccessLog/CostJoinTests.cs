@@ -93,6 +93,23 @@ public sealed class CostJoinTests
         Assert.True(slow.Cost.SqlTime >= TimeSpan.FromSeconds(0.5), $"SQL {slow.Cost.SqlTime}");
         Assert.True(slow.Cost.PythonTime - quick.Cost.PythonTime < TimeSpan.FromSeconds(0.4),
             $"Python {slow.Cost.PythonTime} with the sleep, {quick.Cost.PythonTime} without");
+
+        // Forensics end to end: the sleeping action is over the 0.45 s slow threshold given below, so it is kept among the
+        // slow requests, and the cost shown there is the one its access line gave (the quick action is not kept).
+        using var admin = new HttpClient { BaseAddress = proxy.AdminUri };
+        JsonElement keptCost = default;
+        await Wait.UntilAsync(async () =>
+        {
+            using var doc = JsonDocument.Parse(await admin.GetStringAsync("/api/slow-requests"));
+            var kept = doc.RootElement.GetProperty("requests").EnumerateArray()
+                .Where(r => r.GetProperty("operation").GetString() == slow.Operation && r.GetProperty("cost").ValueKind == JsonValueKind.Object).ToList();
+            if (kept.Count == 0) return false;
+            keptCost = kept[0].GetProperty("cost").Clone();
+            return true;
+        }, "/api/slow-requests holds the sleeping action with its joined cost", describe: () => admin.GetStringAsync("/api/slow-requests"));
+        Assert.Equal(slow.Cost.QueryCount, keptCost.GetProperty("queryCount").GetInt32());
+        Assert.Equal(slow.Cost.SqlTime.TotalSeconds, keptCost.GetProperty("sqlSeconds").GetDouble(), 3);
+        Assert.Equal(slow.Cost.WorkerPid, keptCost.GetProperty("workerPid").GetInt32());
     }
 
     private static async Task<(string Operation, Odoo.Logs.OdooRequestCost Cost)> RunServerActionAsync(OdooClient client, JoinedCosts joined, int model, string code)
@@ -110,6 +127,7 @@ public sealed class CostJoinTests
         {
             ["Collector:LogPath"] = odoo.LogPath,
             ["Collector:LogInterval"] = "00:00:00.5",
+            ["Telemetry:SlowRequestThreshold"] = "00:00:00.45",
         }, services: joined.AddTo);
 
     private static async Task<int> CreateOrderAsync(OdooClient client, int partner, int product, int lines)
