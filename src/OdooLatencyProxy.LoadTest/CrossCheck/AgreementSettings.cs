@@ -17,6 +17,12 @@ internal sealed record AgreementSettings
     /// <summary>Operations with fewer requests are shown but not judged. Default 10: both sides time the same requests, so even few agree.</summary>
     public long MinCount { get; init; } = 10;
 
+    /// <summary>
+    /// Below this many requests only p50 is judged. Default 20: with fewer, p95 is the slowest request, one sample, and
+    /// one client-side pause (a new connection, a GC in the client) decides it; from 20 on it is a rank with neighbours.
+    /// </summary>
+    public long MinCountForP95 { get; init; } = 20;
+
     /// <summary>How long to wait for the proxy's windows to include every request the client finished. Default 15 s.</summary>
     public TimeSpan SettleDeadline { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -78,7 +78,9 @@ internal static class CrossChecker
             }
             else
             {
-                agrees = Within(client.P50, proxyWindow.P50 ?? double.NaN, settings) && Within(client.P95, proxyWindow.P95 ?? double.NaN, settings);
+                agrees = Within(client.P50, proxyWindow.P50 ?? double.NaN, settings)
+                    && (count < settings.MinCountForP95 || Within(client.P95, proxyWindow.P95 ?? double.NaN, settings));
+                if (count < settings.MinCountForP95) note = $"fewer than {settings.MinCountForP95} requests: p50 judged, p95 is one request";
             }
 
             rows.Add(new CrossCheckRow(name, count, proxyWindow.Count, client.P50, proxyWindow.P50 ?? double.NaN, client.P95, proxyWindow.P95 ?? double.NaN, client.P99, proxyWindow.P99 ?? double.NaN,

@@ -4,6 +4,7 @@ using OdooLatencyProxy.LoadTest.Tests.Support;
 namespace OdooLatencyProxy.LoadTest.Tests.Cli;
 
 /// <summary>Each shipped scenario, briefly, against the simulator behind the real proxy (the default target).</summary>
+[Collection(RunsAlone.Name)]
 public sealed class ShippedScenarioRunTests
 {
     [Theory]
