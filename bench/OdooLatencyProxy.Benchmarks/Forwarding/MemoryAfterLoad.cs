@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OdooLatencyProxy.Benchmarks.Hosting;
 
 namespace OdooLatencyProxy.Benchmarks.Forwarding;
 
@@ -112,7 +113,7 @@ internal static class MemoryAfterLoad
             var metrics = await admin.GetStringAsync(new Uri("/metrics", UriKind.Relative));
             var committed = Sum(metrics, "dotnet_gc_last_collection_memory_committed_size_bytes");
             var heap = Sum(metrics, "dotnet_gc_last_collection_heap_size_bytes");
-            var threads = File.ReadLines($"/proc/{proxy.Id}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal)).Split('\t')[1];
+            var threads = ProcessStats.StatusValue(proxy.Id, "Threads");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {SlowClientMemory.Mb(before)} | {SlowClientMemory.Mb(peak)} | {string.Join(" / ", afterBursts.Select(SlowClientMemory.Mb))} | {SlowClientMemory.Mb(idle10)} | {SlowClientMemory.Mb(idle60)} | {SlowClientMemory.Mb(committed)} / {SlowClientMemory.Mb(heap)} | {threads} | {rate:F0} |"));
         }

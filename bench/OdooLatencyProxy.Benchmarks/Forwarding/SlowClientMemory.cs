@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
+using OdooLatencyProxy.Benchmarks.Hosting;
 
 namespace OdooLatencyProxy.Benchmarks.Forwarding;
 
@@ -164,15 +165,7 @@ internal static class SlowClientMemory
         }
     }
 
-    internal static long Rss(Process process)
-    {
-        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        return 0;
-    }
+    internal static long Rss(Process process) => ProcessStats.Rss(process.Id);
 
     internal static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F0} MiB");
 

@@ -80,13 +80,8 @@ internal sealed class ProxyProcess : IAsyncDisposable
     /// </summary>
     public (long RssBytes, int Threads, int Handles, int CodeHandles) Resources()
     {
-        long rss = 0;
-        var threads = 0;
-        foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Field(line) * 1024;
-            else if (line.StartsWith("Threads:", StringComparison.Ordinal)) threads = (int)Field(line);
-        }
+        var rss = ProcessStats.Rss(Process.Id);
+        var threads = (int)ProcessStats.StatusValue(Process.Id, "Threads");
         var kinds = HandleKinds();
         return (rss, threads, kinds.Values.Sum(), kinds.Where(k => IsCode(k.Key)).Sum(k => k.Value));
     }
@@ -116,7 +111,6 @@ internal sealed class ProxyProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static long Field(string line) => long.Parse(line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     private void Keep(string? line)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OdooLatencyProxy.Benchmarks.Hosting;
 
 namespace OdooLatencyProxy.Benchmarks.Peers;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace OdooLatencyProxy.Benchmarks.Peers;
+namespace OdooLatencyProxy.Benchmarks.Hosting;
 
-/// <summary>CPU time and resident memory of a process and its descendants (nginx's workers), read from /proc.</summary>
+/// <summary>CPU time, resident memory and other status figures of a process (and its descendants: nginx's workers), read from /proc.</summary>
 internal static class ProcessStats
 {
     // /proc reports CPU in USER_HZ ticks, which Linux fixes at 100 per second whatever the kernel's own HZ.
@@ -48,16 +48,21 @@ internal static class ProcessStats
             long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
     }
 
-    private static long Rss(int pid)
+    /// <summary>The number of a <c>/proc/PID/status</c> line (<c>VmRSS</c> in KiB, <c>Threads</c>), or 0 when the process is gone.</summary>
+    public static long StatusValue(int pid, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            var prefix = field + ":";
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[prefix.Length..].Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
         }
         catch (IOException)
         {
             return 0;
         }
     }
+
+    /// <summary>VmRSS of one process, in bytes.</summary>
+    public static long Rss(int pid) => StatusValue(pid, "VmRSS") * 1024;
 }
