@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using OdooLatencyProxy.Collector;
-using OdooLatencyProxy.Forwarding;
 using OdooLatencyProxy.Odoo.Logs;
 using OdooLatencyProxy.RequestPath;
 using OdooLatencyProxy.Telemetry;
@@ -74,7 +74,7 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
             ? raw
             : request.PathBase.Add(request.Path).ToUriComponent() + request.QueryString.ToUriComponent();
         var key = JoinKey.ForRequest(request.Method, context.Response.StatusCode, rawTarget);
-        _arrived.Enqueue(new WaitingExchange(exchange, key, ForwardedHeaders.LastHop(context),
+        _arrived.Enqueue(new WaitingExchange(exchange, key, exchange.ClientAddress ?? context.Connection.RemoteIpAddress,
             utc - _time.GetElapsedTime(exchange.UpstreamStartedAt, now), utc - _time.GetElapsedTime(end, now), now));
         if (Volatile.Read(ref _unansweredSince) == 0) Interlocked.CompareExchange(ref _unansweredSince, now, 0);
     }
@@ -163,12 +163,14 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
         WaitingExchange? best = null;
         var bestDistance = TimeSpan.MaxValue;
         var otherClient = false;
+        // Parsed once per line; an address Odoo could not know ("unknown") matches exchanges without one.
+        var client = IPAddress.TryParse(line.Client, out var parsed) ? parsed : null;
         foreach (var candidate in list)
         {
             if (candidate.Done) continue;
             var distance = candidate.Distance(line.Time);
             if (distance > _settings.Tolerance) continue;
-            if (candidate.Client != line.Client)
+            if (!candidate.SameClient(client))
             {
                 otherClient = true;
                 continue;
@@ -192,7 +194,7 @@ internal sealed partial class AccessLogJoin : IRequestRecorder, IOdooLogReader
         var ambiguous = false;
         foreach (var candidate in list)
         {
-            if (!candidate.Done && candidate.Client == line.Client && candidate.Distance(line.Time) <= near
+            if (!candidate.Done && candidate.SameClient(client) && candidate.Distance(line.Time) <= near
                 && candidate.Exchange.Operation.Name != best.Exchange.Operation.Name)
             {
                 ambiguous = true;
