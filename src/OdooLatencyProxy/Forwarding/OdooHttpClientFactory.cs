@@ -6,15 +6,16 @@ using Yarp.ReverseProxy.Forwarder;
 namespace OdooLatencyProxy.Forwarding;
 
 /// <summary>
-/// YARP's client to Odoo, with two changes: health probes of an admission-controlled cluster take a worker first
+/// YARP's client to Odoo, with three changes: connections are opened by <see cref="UpstreamConnector"/>, health probes of an admission-controlled cluster take a worker first
 /// (<see cref="AdmittedProbeHandler"/>), and the W3C trace context is added only when <see cref="ProxyOptions.PropagateTraceContext"/> says so.
 /// </summary>
-internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools pools, TimeProvider time, ILogger<ForwarderHttpClientFactory> logger)
+internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools pools, TimeProvider time, UpstreamConnector connector, ILogger<ForwarderHttpClientFactory> logger)
     : ForwarderHttpClientFactory(logger)
 {
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
+        handler.ConnectCallback = (connection, cancellationToken) => connector.ConnectAsync(connection.DnsEndPoint, cancellationToken);
         // YARP's propagator replaces the client's traceparent with the proxy's; with none, the client's own headers pass as they are.
         if (!options.PropagateTraceContext) handler.ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator();
     }

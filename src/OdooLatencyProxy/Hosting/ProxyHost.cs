@@ -189,6 +189,8 @@ public sealed class ProxyHost : IAsyncDisposable
 
         WithoutKeyRingAtStart(builder.Services);
 
+        // Connections to Odoo, one per request with prefork workers: addresses resolved once, not per connection.
+        builder.Services.AddSingleton(sp => new UpstreamConnector(sp.GetRequiredService<TimeProvider>()));
         // Health probes take a worker like any request (never more than the worker limit at Odoo), and count only when they ran.
         builder.Services.AddSingleton<IForwarderHttpClientFactory, OdooHttpClientFactory>();
         builder.Services.AddSingleton<IProbingRequestFactory, ProbeRequestFactory>();

@@ -83,6 +83,23 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public async Task AnUpstreamNamedByHostName_IsReachedForEveryRequest()
+    {
+        // localhost may resolve to ::1 first; the test upstream listens on 127.0.0.1 only, so the connector goes on to it.
+        await using var upstream = await TestUpstream.StartAsync(Echo);
+        var named = new UriBuilder(upstream.Uri) { Host = "localhost" }.Uri;
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(named));
+        using var client = TestProxy.Client(proxy);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.PostAsync("/web/dataset/call_kw", new ByteArrayContent([1, 2, 3, (byte)i]));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(new byte[] { 1, 2, 3, (byte)i }, await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [Fact]
     public async Task MultipartUpload_ReachesOdooByteExact()
     {
         await using var upstream = await TestUpstream.StartAsync(Echo);

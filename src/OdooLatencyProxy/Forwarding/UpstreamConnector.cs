@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OdooLatencyProxy.Forwarding;
+
+/// <summary>
+/// Opens the connections to Odoo (the forwarder's <see cref="SocketsHttpHandler.ConnectCallback"/>). Odoo's prefork
+/// workers close every connection, so this runs once per request: a host name is resolved once and its addresses kept
+/// for <see cref="AddressLifetime"/> (as nginx resolves its upstream once), instead of a lookup per request (a
+/// `/etc/hosts` read, or a DNS round trip to Docker's resolver, before every request); the socket is of the address's
+/// own family (no dual-mode options). A host whose addresses all refuse is resolved again at the next connection.
+/// </summary>
+internal sealed class UpstreamConnector(TimeProvider time, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
+{
+    public UpstreamConnector(TimeProvider time)
+        : this(time, Dns.GetHostAddressesAsync)
+    {
+    }
+
+    /// <summary>How long a host name's addresses are used before they are looked up again.</summary>
+    public static readonly TimeSpan AddressLifetime = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, ResolvedHost> _hosts = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Connects to the first of the host's addresses that accepts, as the default connector does.</summary>
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var (host, port) = (endpoint.Host, endpoint.Port);
+        var addresses = await AddressesAsync(host, cancellationToken);
+        SocketException? refused = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                refused = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        _hosts.TryRemove(host, out _); // it may have moved (a restarted container): look it up again next time
+        throw refused ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    private ValueTask<IPAddress[]> AddressesAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal)) return ValueTask.FromResult<IPAddress[]>([literal]);
+        var now = time.GetTimestamp();
+        if (_hosts.TryGetValue(host, out var known) && time.GetElapsedTime(known.ResolvedAt, now) < AddressLifetime)
+        {
+            return new ValueTask<IPAddress[]>(known.Addresses);
+        }
+        return ResolveAsync(host, now, cancellationToken);
+    }
+
+    private async ValueTask<IPAddress[]> ResolveAsync(string host, long now, CancellationToken cancellationToken)
+    {
+        var addresses = await resolve(host, cancellationToken);
+        _hosts[host] = new ResolvedHost(addresses, now);
+        return addresses;
+    }
+
+    private sealed record ResolvedHost(IPAddress[] Addresses, long ResolvedAt);
+}
