@@ -188,6 +188,7 @@ public sealed class ProxyHost : IAsyncDisposable
             });
 
         WithoutKeyRingAtStart(builder.Services);
+        builder.Services.AddHostedService<IdleMemoryTrim>();
 
         // Connections to Odoo, one per request with prefork workers: addresses resolved once, not per connection.
         builder.Services.AddSingleton(sp => new UpstreamConnector(sp.GetRequiredService<TimeProvider>()));
