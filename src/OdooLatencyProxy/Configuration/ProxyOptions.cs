@@ -57,6 +57,14 @@ public sealed record ProxyOptions
     /// <summary>Add the W3C trace context (<c>traceparent</c>, <c>tracestate</c>) of the proxy's span to every request to Odoo. Default true.</summary>
     public bool PropagateTraceContext { get; init; } = true;
 
+    /// <summary>
+    /// Run a request's steps on the thread that read its socket, instead of handing each step to the thread pool
+    /// (Kestrel's inline scheduling and .NET's inline socket completions). Default true: with Odoo's one connection per
+    /// request, each hand-off was a thread wake-up, the largest cost left (docs/benchmarks.md). Safe because nothing on
+    /// the request path blocks a thread; false restores .NET's defaults.
+    /// </summary>
+    public bool InlineScheduling { get; init; } = true;
+
     /// <summary>Interval of the active health probe on <c>/web/health</c>. Default 15 s.</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(15);
 

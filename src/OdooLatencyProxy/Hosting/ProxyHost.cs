@@ -146,6 +146,7 @@ public sealed class ProxyHost : IAsyncDisposable
     {
         var builder = CreateBuilder(configuration);
         builder.WebHost.UseShutdownTimeout(options.DrainTimeout);
+        if (options.InlineScheduling) builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             Listen(kestrel, options.Listen);

@@ -50,6 +50,21 @@ public sealed class ProxyHostTests
         Assert.DoesNotContain(proxy.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().Assembly == dataProtection);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task InlineScheduling_SetsKestrelsSocketTransport(bool inline)
+    {
+        await using var upstream = await TestUpstream.StartAsync(c => Task.CompletedTask);
+        await using var proxy = await TestProxy.StartAsync(TestProxy.Options(upstream.Uri, workers: 1) with { InlineScheduling = inline });
+
+        var sockets = proxy.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>();
+        Assert.Equal(inline, sockets.Value.UnsafePreferInlineScheduling);
+        using var client = TestProxy.Client(proxy);
+        using var response = await client.GetAsync("/web/login");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task Shutdown_DrainsInFlightRequests()
     {
