@@ -12,25 +12,16 @@ public static class CollectorEndpoints
     public static RouteGroupBuilder MapCollectorApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/db");
-        group.MapGet("/status", (CollectorStatus status, IOptions<CollectorOptions> options) => Results.Json(new
-        {
-            enabled = options.Value.Enabled,
-            odooVersion = status.OdooVersion,
-            probes = status.Probes,
-        }));
-        group.MapGet("/activity", (CollectorStatus status, IOptions<CollectorOptions> options) => Results.Json(new
-        {
-            enabled = options.Value.Enabled,
-            collectedAt = status.Activity?.CollectedAt,
-            items = status.Activity?.Items ?? [],
-        }));
-        group.MapGet("/statements", (CollectorStatus status, IOptions<CollectorOptions> options) => Results.Json(new
-        {
-            enabled = options.Value.Enabled,
-            collectedAt = status.Statements?.CollectedAt,
-            intervalSeconds = status.Statements?.IntervalSeconds,
-            items = status.Statements?.Items ?? [],
-        }));
+        group.MapGet("/status", (CollectorStatus status, IOptions<CollectorOptions> options) => Results.Json(
+            new CollectorStatusDocument(options.Value.Enabled, status.OdooVersion, status.Probes),
+            CollectorJson.Default.CollectorStatusDocument));
+        group.MapGet("/activity", (CollectorStatus status, IOptions<CollectorOptions> options) => Results.Json(
+            new CollectorActivityDocument(options.Value.Enabled, status.Activity?.CollectedAt, status.Activity?.Items ?? []),
+            CollectorJson.Default.CollectorActivityDocument));
+        group.MapGet("/statements", (CollectorStatus status, IOptions<CollectorOptions> options) => Results.Json(
+            new CollectorStatementsDocument(
+                options.Value.Enabled, status.Statements?.CollectedAt, status.Statements?.IntervalSeconds, status.Statements?.Items ?? []),
+            CollectorJson.Default.CollectorStatementsDocument));
         return group;
     }
 }

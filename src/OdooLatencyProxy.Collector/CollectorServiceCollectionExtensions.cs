@@ -19,14 +19,14 @@ public static class CollectorServiceCollectionExtensions
     public static IServiceCollection AddOdooCollector(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(CollectorOptions.SectionName);
-        services.AddOptions<CollectorOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<CollectorOptions>().BindTo(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CollectorOptions>, CollectorOptionsValidator>());
         services.AddMetrics();
         services.AddSingleton<CollectorStatus>();
         // The host (or a test) may already have registered a TimeProvider; keep theirs.
         services.TryAddSingleton(TimeProvider.System);
 
-        var options = section.Get<CollectorOptions>() ?? new CollectorOptions();
+        var options = SettingsBinder.Bind<CollectorOptions>(section);
         // Registered with the collector off too: readers then see that nothing is sampled, rather than nothing active.
         services.TryAddSingleton(sp => new ActivityHistory(
             options.ActivityHistory, options.ActivityInterval, options.Enabled, sp.GetServices<IActivitySampleListener>()));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,6 @@ namespace OdooLatencyProxy.Collector;
 /// <summary>Keeps the probes' watermarks in a small JSON file (when <c>Collector:StatePath</c> is set) so restarts neither recount nor miss events.</summary>
 internal sealed class CollectorStateStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string? _path;
     private readonly Lock _lock = new();
     private readonly JsonObject _state;
@@ -26,18 +26,18 @@ internal sealed class CollectorStateStore
     /// <summary>True when state survives a restart.</summary>
     public bool Persistent => _path is not null;
 
-    /// <summary>The saved value of <paramref name="key"/>, if any.</summary>
-    public T? Get<T>(string key)
+    /// <summary>The saved value of <paramref name="key"/>, if any (its type from <see cref="CollectorJson"/>).</summary>
+    public T? Get<T>(string key, JsonTypeInfo<T> type)
         where T : class
     {
         lock (_lock)
         {
-            return _state[key] is { } node ? node.Deserialize<T>(Json) : null;
+            return _state[key] is { } node ? node.Deserialize(type) : null;
         }
     }
 
     /// <summary>Replaces <paramref name="key"/> and writes the file (atomically: temp file, then rename).</summary>
-    public void Set<T>(string key, T value)
+    public void Set<T>(string key, T value, JsonTypeInfo<T> type)
     {
         if (_path is null)
         {
@@ -46,11 +46,11 @@ internal sealed class CollectorStateStore
 
         lock (_lock)
         {
-            _state[key] = JsonSerializer.SerializeToNode(value, Json);
+            _state[key] = JsonSerializer.SerializeToNode(value, type);
             try
             {
                 var temp = _path + ".tmp";
-                File.WriteAllText(temp, _state.ToJsonString(Json));
+                File.WriteAllText(temp, _state.ToJsonString(CollectorJson.Default.Options));
                 File.Move(temp, _path, overwrite: true);
                 _writeFailed = false;
             }

@@ -43,10 +43,10 @@ internal sealed class CronProbe(CollectorMetrics metrics, CronTracker tracker, C
             + (withFailures ? ", failure_count, first_failure_date" : "")
             + " FROM ir_cron WHERE active ORDER BY id";
 
-        _failures ??= store.Get<Dictionary<int, CronFailureState>>(StateKey);
+        _failures ??= store.Get(StateKey, CollectorJson.Default.DictionaryInt32CronFailureState);
         // Successes are visible on 18/19 from the table, on 16/17 only while the log is followed.
         var successesVisible = withFailures || tracker.LogFollowed;
-        _watchedSince ??= store.Get<Dictionary<string, DateTime>>(WatchedKey) ?? new(StringComparer.Ordinal);
+        _watchedSince ??= store.Get(WatchedKey, CollectorJson.Default.DictionaryStringDateTime) ?? new(StringComparer.Ordinal);
         var watchedBefore = _watchedSince.Count;
         var now = successesVisible ? await context.DbNowAsync(cancellationToken) : default;
         var baseline = _failures is null;
@@ -119,12 +119,12 @@ internal sealed class CronProbe(CollectorMetrics metrics, CronTracker tracker, C
 
         if (_watchedSince.Count != watchedBefore || gone.Count > 0)
         {
-            store.Set(WatchedKey, _watchedSince);
+            store.Set(WatchedKey, _watchedSince, CollectorJson.Default.DictionaryStringDateTime);
         }
         if (withFailures)
         {
             _failures = failures;
-            store.Set(StateKey, failures);
+            store.Set(StateKey, failures, CollectorJson.Default.DictionaryInt32CronFailureState);
         }
 
         return null;

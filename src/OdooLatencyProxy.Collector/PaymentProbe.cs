@@ -31,7 +31,7 @@ internal sealed class PaymentProbe(CollectorMetrics metrics, CollectorStateStore
 
         var connection = await context.ConnectionAsync(cancellationToken);
         var now = await context.DbNowAsync(cancellationToken);
-        _final.RestoreOnce(() => store.Get<SeenSetState>(StateKey), now - _options.MaxCatchUp);
+        _final.RestoreOnce(() => store.Get(StateKey, CollectorJson.Default.SeenSetState), now - _options.MaxCatchUp);
 
         var open = new List<(string, string, long)>();
         await using (var cmd = new NpgsqlCommand(
@@ -73,7 +73,7 @@ internal sealed class PaymentProbe(CollectorMetrics metrics, CollectorStateStore
         }
 
         _final.Advance(now, _options.CommitMargin);
-        store.Set(StateKey, _final.Save());
+        store.Set(StateKey, _final.Save(), CollectorJson.Default.SeenSetState);
         return null;
     }
 

@@ -52,8 +52,8 @@ internal sealed class QueueJobProbe(CollectorMetrics metrics, CollectorStateStor
             await DiffFailedJobsAsync(connection, cancellationToken);
         }
 
-        store.Set(DoneKey, _done.Save());
-        store.Set(FailedKey, _failed.Save());
+        store.Set(DoneKey, _done.Save(), CollectorJson.Default.SeenSetState);
+        store.Set(FailedKey, _failed.Save(), CollectorJson.Default.SeenSetState);
         return null;
     }
 
@@ -65,8 +65,8 @@ internal sealed class QueueJobProbe(CollectorMetrics metrics, CollectorStateStor
 
     private void Restore(DateTime now)
     {
-        _done.RestoreOnce(() => store.Get<SeenSetState>(DoneKey), now - _options.MaxCatchUp);
-        _failed.RestoreOnce(() => store.Get<SeenSetState>(FailedKey), now - _options.MaxCatchUp);
+        _done.RestoreOnce(() => store.Get(DoneKey, CollectorJson.Default.SeenSetState), now - _options.MaxCatchUp);
+        _failed.RestoreOnce(() => store.Get(FailedKey, CollectorJson.Default.SeenSetState), now - _options.MaxCatchUp);
     }
 
     private async Task ReadStatesAsync(NpgsqlConnection connection, DateTime now, CancellationToken cancellationToken)

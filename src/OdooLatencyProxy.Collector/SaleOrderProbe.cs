@@ -34,7 +34,7 @@ internal sealed class SaleOrderProbe(CollectorMetrics metrics, CollectorStateSto
 
         var connection = await context.ConnectionAsync(cancellationToken);
         var now = await context.DbNowAsync(cancellationToken);
-        _confirmed.RestoreOnce(() => store.Get<SeenSetState>(StateKey), now - _options.MaxCatchUp);
+        _confirmed.RestoreOnce(() => store.Get(StateKey, CollectorJson.Default.SeenSetState), now - _options.MaxCatchUp);
 
         var fieldColumn = schema.Has("mail_tracking_value", "field_id") ? "field_id" : schema.Has("mail_tracking_value", "field") ? "field" : null;
         var tracked = fieldColumn is not null
@@ -74,7 +74,7 @@ internal sealed class SaleOrderProbe(CollectorMetrics metrics, CollectorStateSto
         }
 
         _confirmed.Advance(now, _options.CommitMargin);
-        store.Set(StateKey, _confirmed.Save());
+        store.Set(StateKey, _confirmed.Save(), CollectorJson.Default.SeenSetState);
         return null;
     }
 

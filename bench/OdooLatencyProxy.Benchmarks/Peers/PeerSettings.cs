@@ -7,7 +7,7 @@ internal sealed record PeerSettings
 {
     public const string Usage =
         "usage: peers [--rounds N (1-20, default 3)] [--seconds S (1-120, default 5)] [--rate R (req/s, default 2000)]\n" +
-        "             [--mode close|keep-alive|both (default both)] [--proxy LABEL=PATH/OdooLatencyProxy.dll ...]\n" +
+        "             [--mode close|keep-alive|both (default both)] [--proxy LABEL=PATH/OdooLatencyProxy.dll|PATH/OdooLatencyProxy (native AOT) ...]\n" +
         "             [--memory on (adds B allocated/request, RSS peak and idle 60 s after the load)] [--builds-only on]";
 
     /// <summary>Rounds per upstream mode; each round runs every peer once, in the same order.</summary>
@@ -67,7 +67,7 @@ internal sealed record PeerSettings
     private static (string, string) Proxy(string value)
     {
         var equals = value.IndexOf('=', StringComparison.Ordinal);
-        if (equals <= 0) throw new FormatException($"--proxy: '{value}' is not LABEL=PATH/OdooLatencyProxy.dll");
+        if (equals <= 0) throw new FormatException($"--proxy: '{value}' is not LABEL=PATH/OdooLatencyProxy.dll or LABEL=PATH/OdooLatencyProxy (native AOT)");
         var dll = Path.GetFullPath(value[(equals + 1)..]);
         return File.Exists(dll) ? (value[..equals], dll) : throw new FormatException($"--proxy: {dll} does not exist");
     }

@@ -4,9 +4,9 @@ using OdooLatencyProxy.Benchmarks.Forwarding;
 namespace OdooLatencyProxy.Benchmarks.Peers;
 
 /// <summary>
-/// A build of this proxy, run as operators run it (<c>dotnet OdooLatencyProxy.dll</c> with its own runtimeconfig)
-/// with its defaults, except <c>--workers</c>: above the clients' concurrency, so admission never queues and the
-/// figures are the path's cost, not waiting.
+/// A build of this proxy, run as operators run it (<c>dotnet OdooLatencyProxy.dll</c> with its own runtimeconfig, or
+/// the native AOT executable itself when the path is not a <c>.dll</c>) with its defaults, except <c>--workers</c>:
+/// above the clients' concurrency, so admission never queues and the figures are the path's cost, not waiting.
 /// </summary>
 internal sealed class ProxyPeer(string label, string dll, int workers) : Peer(label)
 {
@@ -26,9 +26,12 @@ internal sealed class ProxyPeer(string label, string dll, int workers) : Peer(la
     {
         var (port, adminPort) = (SlowClientMemory.FreePort(), SlowClientMemory.FreePort());
         var origin = upstream.GetLeftPart(UriPartial.Authority);
-        string[] arguments = [dll, "--listen", $"http://127.0.0.1:{port}", "--admin-listen", $"http://127.0.0.1:{adminPort}",
+        string[] arguments = ["--listen", $"http://127.0.0.1:{port}", "--admin-listen", $"http://127.0.0.1:{adminPort}",
             "--upstream", origin, "--gevent-upstream", origin, "--workers", workers.ToString(CultureInfo.InvariantCulture)];
         _admin = new Uri($"http://127.0.0.1:{adminPort}");
-        return (await ServerProcess.StartAsync("dotnet", arguments, port), new Uri($"http://127.0.0.1:{port}"));
+        var server = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? await ServerProcess.StartAsync("dotnet", [dll, .. arguments], port)
+            : await ServerProcess.StartAsync(dll, arguments, port);
+        return (server, new Uri($"http://127.0.0.1:{port}"));
     }
 }

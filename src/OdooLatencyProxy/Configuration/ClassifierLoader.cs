@@ -1,3 +1,4 @@
+using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Odoo.Classification;
 
 namespace OdooLatencyProxy.Configuration;
@@ -8,5 +9,5 @@ internal static class ClassifierLoader
     public const string Section = "Classification";
 
     public static RequestClassifier Load(IConfiguration? configuration) =>
-        new(configuration?.GetSection(Section).Get<ClassificationOptions>() ?? new ClassificationOptions());
+        new(configuration is null ? new ClassificationOptions() : SettingsBinder.Bind<ClassificationOptions>(configuration.GetSection(Section)));
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using OdooLatencyProxy.Collector;
 using OdooLatencyProxy.Odoo.Classification;
@@ -33,57 +34,64 @@ public static class ProxySettings
         ThrowIfAny(errors);
     }
 
-    /// <summary>The options of a section already checked by <see cref="Load"/> or <see cref="Validate"/>, or its defaults when absent.</summary>
-    public static T Bind<T>(IConfiguration? configuration, string section) where T : class, new() =>
-        configuration?.GetSection(section).Get<T>() ?? new T();
+    /// <summary>The <c>Telemetry</c> section already checked by <see cref="Load"/> or <see cref="Validate"/>, or its defaults when absent.</summary>
+    public static TelemetryOptions Telemetry(IConfiguration? configuration) =>
+        configuration is null ? new TelemetryOptions() : SettingsBinder.Bind<TelemetryOptions>(configuration.GetSection(TelemetryOptions.Section));
 
+    // SettingsShape and the binder read and set the properties of the nested options record too: the trimmer must keep them.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicProperties, typeof(ClassificationRule))]
     private static List<string> OtherSections(IConfiguration configuration)
     {
         var errors = new List<string>();
-        errors.AddRange(Section<TelemetryOptions>(configuration, TelemetryOptions.Section, new TelemetryOptionsValidator()));
-        errors.AddRange(Section<CollectorOptions>(configuration, CollectorOptions.SectionName, new CollectorOptionsValidator()));
-        errors.AddRange(Section<ClassificationOptions>(configuration, ClassifierLoader.Section, new ClassificationOptionsValidator()));
-        return errors;
-    }
-
-    private static List<string> Section<T>(IConfiguration configuration, string name, IValidateOptions<T> validator) where T : class, new()
-    {
-        var errors = new List<string>();
-        var section = Checked(configuration, name, typeof(T), errors);
-        errors.AddRange(Failures(validator, section.Get<T>() ?? new T()));
+        var telemetry = Checked(configuration, TelemetryOptions.Section, typeof(TelemetryOptions), errors);
+        errors.AddRange(Failures(new TelemetryOptionsValidator(), SettingsBinder.Bind<TelemetryOptions>(telemetry)));
+        var collector = Checked(configuration, CollectorOptions.SectionName, typeof(CollectorOptions), errors);
+        errors.AddRange(Failures(new CollectorOptionsValidator(), SettingsBinder.Bind<CollectorOptions>(collector)));
+        var classification = Checked(configuration, ClassifierLoader.Section, typeof(ClassificationOptions), errors);
+        errors.AddRange(Failures(new ClassificationOptionsValidator(), SettingsBinder.Bind<ClassificationOptions>(classification)));
         return errors;
     }
 
     // The section without the keys whose shape is wrong, so the validator still judges every other setting.
-    private static IConfigurationSection Checked(IConfiguration configuration, string name, Type type, List<string> errors)
+    private static IConfigurationSection Checked(
+        IConfiguration configuration, string name, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, List<string> errors)
     {
         var section = configuration.GetSection(name);
         var shape = SettingsShape.Check(section, type);
         if (shape.Count == 0) return section;
         errors.AddRange(shape);
-        var bad = shape.Select(s => ConfigurationError.FromFailure(s).Setting).ToList();
-        var kept = section.AsEnumerable().Where(kv => !bad.Exists(b =>
+        return Without(section, [.. shape.Select(s => ConfigurationError.FromFailure(s).Setting)]);
+    }
+
+    // A copy of the section without the given settings (full paths) and everything under them.
+    private static IConfigurationSection Without(IConfigurationSection section, List<string> settings)
+    {
+        var kept = section.AsEnumerable().Where(kv => !settings.Exists(b =>
             kv.Key.Equals(b, StringComparison.OrdinalIgnoreCase) || kv.Key.StartsWith(b + ":", StringComparison.OrdinalIgnoreCase)));
-        return new ConfigurationBuilder().AddInMemoryCollection(kept).Build().GetSection(name);
+        return new ConfigurationBuilder().AddInMemoryCollection(kept).Build().GetSection(section.Path);
     }
 
     private static IEnumerable<string> Failures<T>(IValidateOptions<T> validator, T options) where T : class =>
         validator.Validate(Options.DefaultName, options) is { Failed: true } result ? result.Failures ?? [] : [];
 
-    // The binder appends configured items to a list's default; a configured list replaces it instead.
+    // The binder appends configured items to a list's default; a configured list replaces it instead. Upstreams are
+    // read from their text form here, so no TypeConverter needs to survive trimming.
     private static ProxyOptions BindProxy(IConfigurationSection section)
     {
-        var options = section.Get<ProxyOptions>() ?? new ProxyOptions();
+        var upstreams = section.GetSection(nameof(ProxyOptions.Upstreams));
+        var gevent = section.GetSection(nameof(ProxyOptions.GeventUpstreams));
+        var options = SettingsBinder.Bind<ProxyOptions>(Without(section, [upstreams.Path, gevent.Path]));
+        var trusted = section.GetSection(nameof(options.TrustedProxies));
         return options with
         {
-            Upstreams = ListOr(section, nameof(options.Upstreams), options.Upstreams),
-            GeventUpstreams = ListOr(section, nameof(options.GeventUpstreams), options.GeventUpstreams),
-            TrustedProxies = ListOr(section, nameof(options.TrustedProxies), options.TrustedProxies),
+            Upstreams = upstreams.Exists() ? Destinations(upstreams) : options.Upstreams,
+            GeventUpstreams = gevent.Exists() ? Destinations(gevent) : options.GeventUpstreams,
+            TrustedProxies = trusted.Exists() ? [.. trusted.GetChildren().Select(c => c.Value).OfType<string>()] : options.TrustedProxies,
         };
     }
 
-    private static IReadOnlyList<T> ListOr<T>(IConfigurationSection section, string key, IReadOnlyList<T> bound) =>
-        section.GetSection(key) is { } list && list.Exists() ? list.Get<T[]>() ?? [] : bound;
+    private static UpstreamDestination[] Destinations(IConfigurationSection list) =>
+        [.. list.GetChildren().Where(c => !string.IsNullOrEmpty(c.Value)).Select(c => UpstreamDestination.Parse(c.Value!))];
 
     private static void ThrowIfAny(List<string> errors)
     {

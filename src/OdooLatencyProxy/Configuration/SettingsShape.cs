@@ -1,5 +1,5 @@
 using System.Collections;
-using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 
@@ -8,11 +8,26 @@ namespace OdooLatencyProxy.Configuration;
 /// <summary>
 /// Checks a configuration section against the options type it binds to before the binder runs: every key must
 /// name a property and every value must convert, and all problems are reported, each as <c>Key: problem</c>.
+/// Values are parsed as the configuration binder's source generator parses them (invariant culture), without
+/// <c>TypeConverter</c>s, so the check means the same in the native AOT build.
 /// </summary>
 public static class SettingsShape
 {
+    // The scalar types the options use, each parsed as the binder does; a parser's FormatException names the problem
+    // only when the type explains itself (UpstreamDestination), else the message says what was expected.
+    private static readonly Dictionary<Type, Func<string, object>> Parsers = new()
+    {
+        [typeof(int)] = v => int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture),
+        [typeof(long)] = v => long.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture),
+        [typeof(double)] = v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture),
+        [typeof(bool)] = v => bool.Parse(v),
+        [typeof(TimeSpan)] = v => TimeSpan.Parse(v, CultureInfo.InvariantCulture),
+        [typeof(Uri)] = v => new Uri(v, UriKind.RelativeOrAbsolute),
+        [typeof(UpstreamDestination)] = UpstreamDestination.Parse,
+    };
+
     /// <summary>The problems of <paramref name="section"/> read as <paramref name="type"/>; empty when it binds cleanly.</summary>
-    public static IReadOnlyList<string> Check(IConfigurationSection section, Type type)
+    public static IReadOnlyList<string> Check(IConfigurationSection section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type)
     {
         ArgumentNullException.ThrowIfNull(section);
         var errors = new List<string>();
@@ -20,7 +35,11 @@ public static class SettingsShape
         return errors;
     }
 
-    private static void CheckNode(IConfigurationSection node, Type type, List<string> errors)
+    // The trimmer keeps the public properties of the type Check is given, not of the types nested in it: an options
+    // type that nests another lists it in a DynamicDependency beside its Check call (ProxySettings).
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Nested options types are kept by DynamicDependency at the call site.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = "Nested options types are kept by DynamicDependency at the call site.")]
+    private static void CheckNode(IConfigurationSection node, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, List<string> errors)
     {
         var nullable = Nullable.GetUnderlyingType(type);
         type = nullable ?? type;
@@ -61,9 +80,7 @@ public static class SettingsShape
         }
     }
 
-    private static bool IsScalar(Type type) =>
-        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(Uri)
-        || type.GetCustomAttribute<TypeConverterAttribute>() is not null;
+    private static bool IsScalar(Type type) => type == typeof(string) || type.IsEnum || Parsers.ContainsKey(type);
 
     private static Type? DictionaryValueType(Type type) =>
         (type.IsGenericType && type.GetGenericTypeDefinition() is var d && (d == typeof(IDictionary<,>) || d == typeof(IReadOnlyDictionary<,>) || d == typeof(Dictionary<,>)))
@@ -80,14 +97,12 @@ public static class SettingsShape
         if (type == typeof(string)) return null;
         try
         {
-            _ = TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
+            _ = type.IsEnum ? Enum.Parse(type, value, ignoreCase: true) : Parsers[type](value);
             return null;
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
-            return e is FormatException { InnerException: null } && type.GetCustomAttribute<TypeConverterAttribute>() is not null
-                ? e.Message
-                : $"'{value}' is not {Expected(type)}";
+            return e is FormatException && type == typeof(UpstreamDestination) ? e.Message : $"'{value}' is not {Expected(type)}";
         }
     }
 

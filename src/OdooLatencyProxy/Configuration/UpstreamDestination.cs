@@ -1,10 +1,8 @@
-using System.ComponentModel;
 using System.Globalization;
 
 namespace OdooLatencyProxy.Configuration;
 
-/// <summary>One Odoo host, written <c>URL</c> or <c>URL;workers=N</c>; parsed once, by the configuration binder.</summary>
-[TypeConverter(typeof(UpstreamDestinationConverter))]
+/// <summary>One Odoo host, written <c>URL</c> or <c>URL;workers=N</c>; parsed once, when the settings are loaded.</summary>
 public sealed record UpstreamDestination(Uri Address, int? Workers = null)
 {
     private const string WorkersSuffix = ";workers=";

@@ -69,7 +69,7 @@ public sealed class ProxyHost : IAsyncDisposable
         ThrowIfInUse(ProxyOptions.Section + ":" + nameof(options.Listen), options.Listen);
         ThrowIfInUse(ProxyOptions.Section + ":" + nameof(options.AdminListen), options.AdminListen);
         var topology = new ProxyTopology(options);
-        var telemetry = ProxySettings.Bind<TelemetryOptions>(configuration, TelemetryOptions.Section);
+        var telemetry = ProxySettings.Telemetry(configuration);
         var publicApp = BuildPublic(options, telemetry, topology, ClassifierLoader.Load(configuration), configuration, services);
         var adminApp = BuildAdmin(options, configuration, publicApp.Services);
         await StartListenerAsync(publicApp, ProxyOptions.Section + ":" + nameof(options.Listen), options.Listen, cancellationToken);

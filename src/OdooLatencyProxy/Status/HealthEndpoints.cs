@@ -21,16 +21,11 @@ internal static class HealthEndpoints
                 && cluster.Destinations.Values.Any(d => d.Health.Active != DestinationHealth.Unhealthy && d.Health.Passive != DestinationHealth.Unhealthy);
             return ready ? Results.Text("ready\n") : Results.Text("no healthy Odoo destination\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/api/workers", () => StatusJson.Result(pools.Snapshot()));
-        app.MapGet("/api/destinations", () => StatusJson.Result(state.GetClusters().Select(c => new
-        {
-            cluster = c.ClusterId,
-            destinations = c.Destinations.Values.Select(d => new
-            {
-                id = d.DestinationId,
-                active = d.Health.Active.ToString(),
-                passive = d.Health.Passive.ToString(),
-            }),
-        })));
+        app.MapGet("/api/workers", () => Results.Json(pools.Snapshot(), StatusJson.Default.IReadOnlyListWorkerPoolSnapshot));
+        app.MapGet("/api/destinations", () => Results.Json(
+            state.GetClusters().Select(c => new ClusterDocument(
+                c.ClusterId,
+                c.Destinations.Values.Select(d => new DestinationHealthDocument(d.DestinationId, d.Health.Active.ToString(), d.Health.Passive.ToString())))),
+            StatusJson.Default.IEnumerableClusterDocument));
     }
 }

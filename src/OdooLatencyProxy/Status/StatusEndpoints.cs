@@ -35,38 +35,31 @@ internal static class StatusEndpoints
         var join = proxyServices.GetService<AccessLogJoin>();
         var costs = proxyServices.GetService<CostWindows>();
 
-        app.MapGet("/api/operations", () => Json(Operations(latency.Snapshot(), classifier)));
-        app.MapGet("/api/costs", () => Json(Costs(costs, join, time)));
-        app.MapGet("/api/saturation", () => Json(Saturation(saturation, pools, time, withHistory: false)));
-        app.MapGet("/api/inflight", () => Json(new { generatedAt = time.GetUtcNow(), requests = inFlight.Snapshot() }));
-        app.MapGet("/api/slow-requests", () => Json(SlowRequests(slow, activity, time)));
+        app.MapGet("/api/operations", () => Results.Json(Operations(latency.Snapshot(), classifier), StatusJson.Default.OperationsDocument));
+        app.MapGet("/api/costs", () => Results.Json(Costs(costs, join, time), StatusJson.Default.CostsDocument));
+        app.MapGet("/api/saturation", () => Results.Json(Saturation(saturation, pools, time, withHistory: false), StatusJson.Default.SaturationDocument));
+        app.MapGet("/api/inflight", () => Results.Json(new InFlightDocument(time.GetUtcNow(), inFlight.Snapshot()), StatusJson.Default.InFlightDocument));
+        app.MapGet("/api/slow-requests", () => Results.Json(SlowRequests(slow, activity, time), StatusJson.Default.SlowRequestsDocument));
         var catalog = new MetricCatalog(meter.Instruments);
-        app.MapGet("/api/metrics/catalog", () => Json(catalog.All.Select(m => new
-        {
-            name = m.Name,
-            kind = m.Kind.ToString().ToLowerInvariant(),
-            unit = m.Unit,
-            source = m.Source,
-            attributes = m.Attributes,
-            buckets = m.Buckets,
-            description = m.Description,
-        })));
+        app.MapGet("/api/metrics/catalog", () => Results.Json(
+            catalog.All.Select(m => new MetricDocument(m.Name, m.Kind.ToString().ToLowerInvariant(), m.Unit, m.Source, m.Attributes, m.Buckets, m.Description)),
+            StatusJson.Default.IEnumerableMetricDocument));
         app.MapGet("/api/status", () =>
         {
             var snapshot = latency.Snapshot();
-            return Json(new
-            {
-                generatedAt = time.GetUtcNow(),
-                telemetryEnabled = options.Enabled,
-                operations = Operations(snapshot, classifier).Operations,
-                workers = pools.Snapshot(),
-                saturation = Saturation(saturation, pools, time, withHistory: true),
-                queueHistory = saturation.QueueHistory(),
-                inflight = inFlight.Snapshot(),
-                slowRequests = SlowRequests(slow, activity, time),
-                realtimeConnections = meter.RealtimeConnections,
-                accessLog = join?.Status(),
-            });
+            return Results.Json(
+                new StatusDocument(
+                    time.GetUtcNow(),
+                    options.Enabled,
+                    Operations(snapshot, classifier).Operations,
+                    pools.Snapshot(),
+                    Saturation(saturation, pools, time, withHistory: true),
+                    saturation.QueueHistory(),
+                    inFlight.Snapshot(),
+                    SlowRequests(slow, activity, time),
+                    meter.RealtimeConnections,
+                    join?.Status()),
+                StatusJson.Default.StatusDocument);
         });
         app.MapGet("/status", () => Results.Text(page, "text/html; charset=utf-8"));
     }
@@ -80,42 +73,32 @@ internal static class StatusEndpoints
             LatencyWindows.Windows.Select((w, i) => (w.Name, Window(o.Windows[i]))).ToDictionary(p => p.Name, p => p.Item2)))]);
 
     // What the page and /api/slow-requests show: the kept requests and how the statements beside them are sampled.
-    private static object SlowRequests(SlowRequestLog slow, ActivityHistory? activity, TimeProvider time) => new
-    {
-        generatedAt = time.GetUtcNow(),
-        capacity = slow.Capacity,
-        defaultThresholdSeconds = slow.DefaultThreshold.TotalSeconds,
-        statementSampling = new
-        {
-            enabled = activity?.Sampling ?? false,
-            intervalSeconds = activity?.Sampling == true ? activity.Interval.TotalSeconds : (double?)null,
-            lastSampleAt = activity?.LastSampleAt,
-        },
-        requests = slow.Snapshot(activity?.Sampling ?? false),
-    };
+    private static SlowRequestsDocument SlowRequests(SlowRequestLog slow, ActivityHistory? activity, TimeProvider time) => new(
+        time.GetUtcNow(),
+        slow.Capacity,
+        slow.DefaultThreshold.TotalSeconds,
+        new StatementSamplingDocument(
+            activity?.Sampling ?? false,
+            activity?.Sampling == true ? activity.Interval.TotalSeconds : null,
+            activity?.LastSampleAt),
+        slow.Snapshot(activity?.Sampling ?? false));
 
     /// <summary>The <c>/api/costs</c> document: Odoo's own SQL time, Python time and query count per operation (docs/api.md).</summary>
-    private static object Costs(CostWindows? costs, AccessLogJoin? join, TimeProvider time)
+    private static CostsDocument Costs(CostWindows? costs, AccessLogJoin? join, TimeProvider time)
     {
-        if (costs is null) return new { generatedAt = time.GetUtcNow(), accessLog = (AccessLogStatus?)null, operations = Array.Empty<object>() };
+        if (costs is null) return new CostsDocument(time.GetUtcNow(), null, []);
         var sql = costs.Sql.Snapshot().Operations.ToDictionary(o => o.Operation.Name, StringComparer.Ordinal);
         var python = costs.Python.Snapshot().Operations.ToDictionary(o => o.Operation.Name, StringComparer.Ordinal);
-        return new
-        {
-            generatedAt = time.GetUtcNow(),
-            accessLog = join?.Status(),
-            operations = costs.Queries.Snapshot().Operations.Select(q => new
-            {
-                operation = q.Operation.Name,
-                windows = LatencyWindows.Windows.Select((w, i) => (w.Name, Index: i)).ToDictionary(w => w.Name, w => new
-                {
-                    count = q.Windows[w.Index].Count,
-                    queries = Quantiles(q.Windows[w.Index]),
-                    sqlSeconds = Quantiles(sql.GetValueOrDefault(q.Operation.Name)?.Windows[w.Index]),
-                    pythonSeconds = Quantiles(python.GetValueOrDefault(q.Operation.Name)?.Windows[w.Index]),
-                }),
-            }),
-        };
+        return new CostsDocument(
+            time.GetUtcNow(),
+            join?.Status(),
+            costs.Queries.Snapshot().Operations.Select(q => new CostOperationDocument(
+                q.Operation.Name,
+                LatencyWindows.Windows.Select((w, i) => (w.Name, Index: i)).ToDictionary(w => w.Name, w => new CostWindowDocument(
+                    q.Windows[w.Index].Count,
+                    Quantiles(q.Windows[w.Index]),
+                    Quantiles(sql.GetValueOrDefault(q.Operation.Name)?.Windows[w.Index]),
+                    Quantiles(python.GetValueOrDefault(q.Operation.Name)?.Windows[w.Index]))))));
     }
 
     private static QuantilesDocument? Quantiles(WindowStats? s) =>
@@ -126,31 +109,23 @@ internal static class StatusEndpoints
         s.Seconds?[0], s.Seconds?[1], s.Seconds?[2], s.Seconds?[3], s.Seconds?[4]);
 
     // Busy and limit are the pool's live numbers; the saturation tracker has the history.
-    private static object Saturation(WorkerSaturation saturation, WorkerPools pools, TimeProvider time, bool withHistory)
+    private static SaturationDocument Saturation(WorkerSaturation saturation, WorkerPools pools, TimeProvider time, bool withHistory)
     {
         var live = pools.Snapshot().SelectMany(p => p.Destinations).ToDictionary(d => d.Destination, StringComparer.Ordinal);
-        return Saturation(saturation, live, time, withHistory);
+        return new SaturationDocument(
+            time.GetUtcNow(),
+            saturation.Threshold,
+            withHistory ? WorkerSaturation.HistorySeconds : null,
+            saturation.Destinations(withHistory).Select(d => new SaturationDestinationDocument(
+                d.Pool,
+                d.Destination,
+                live.GetValueOrDefault(d.Destination)?.Busy ?? 0,
+                live.GetValueOrDefault(d.Destination)?.Limit ?? 0,
+                live.GetValueOrDefault(d.Destination) is { Limit: > 0 } n ? (double)n.Busy / n.Limit : null,
+                LatencyWindows.Windows.Select((w, i) => (w.Name, d.SaturatedShare[i])).ToDictionary(p => p.Name, p => p.Item2),
+                d.SaturatedSeconds,
+                d.BusyHistory)));
     }
-
-    private static object Saturation(WorkerSaturation saturation, Dictionary<string, DestinationSnapshot> live, TimeProvider time, bool withHistory) => new
-    {
-        generatedAt = time.GetUtcNow(),
-        threshold = saturation.Threshold,
-        historySeconds = withHistory ? WorkerSaturation.HistorySeconds : (int?)null,
-        destinations = saturation.Destinations(withHistory).Select(d => new
-        {
-            pool = d.Pool,
-            destination = d.Destination,
-            busy = live.GetValueOrDefault(d.Destination)?.Busy ?? 0,
-            limit = live.GetValueOrDefault(d.Destination)?.Limit ?? 0,
-            occupancy = live.GetValueOrDefault(d.Destination) is { Limit: > 0 } n ? (double)n.Busy / n.Limit : (double?)null,
-            saturatedShare = LatencyWindows.Windows.Select((w, i) => (w.Name, d.SaturatedShare[i])).ToDictionary(p => p.Name, p => p.Item2),
-            saturatedSeconds = d.SaturatedSeconds,
-            busyHistory = d.BusyHistory,
-        }),
-    };
-
-    private static IResult Json(object value) => StatusJson.Result(value);
 
     private static string LoadPage()
     {
