@@ -9,7 +9,8 @@ namespace OdooLatencyProxy.Forwarding;
 /// workers close every connection, so this runs once per request: a host name is resolved once and its addresses kept
 /// for <see cref="AddressLifetime"/> (as nginx resolves its upstream once), instead of a lookup per request (a
 /// `/etc/hosts` read, or a DNS round trip to Docker's resolver, before every request); the socket is of the address's
-/// own family (no dual-mode options). A host whose addresses all refuse is resolved again at the next connection.
+/// own family (no dual-mode options). A host none of whose addresses accepts is resolved again at the next connection; concurrent connections after
+/// the lifetime may each look it up once.
 /// </summary>
 internal sealed class UpstreamConnector(TimeProvider time, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
 {
@@ -28,7 +29,7 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
     {
         var (host, port) = (endpoint.Host, endpoint.Port);
         var addresses = await AddressesAsync(host, cancellationToken);
-        SocketException? refused = null;
+        SocketException? failed = null;
         foreach (var address in addresses)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -40,7 +41,7 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
             catch (SocketException e)
             {
                 socket.Dispose();
-                refused = e;
+                failed = e; // refused, or unreachable (an IPv6 address without IPv6): the next address
             }
             catch
             {
@@ -49,7 +50,7 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
             }
         }
         _hosts.TryRemove(host, out _); // it may have moved (a restarted container): look it up again next time
-        throw refused ?? new SocketException((int)SocketError.HostNotFound);
+        throw failed ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     private ValueTask<IPAddress[]> AddressesAsync(string host, CancellationToken cancellationToken)
