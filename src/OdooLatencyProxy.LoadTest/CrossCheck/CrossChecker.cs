@@ -78,9 +78,14 @@ internal static class CrossChecker
             }
             else
             {
-                agrees = Within(client.P50, proxyWindow.P50 ?? double.NaN, settings)
-                    && (count < settings.MinCountForP95 || Within(client.P95, proxyWindow.P95 ?? double.NaN, settings));
-                if (count < settings.MinCountForP95) note = $"fewer than {settings.MinCountForP95} requests: p50 judged, p95 is one request";
+                var judgesP95 = count >= settings.MinCountForP95;
+                var p50Agrees = Within(client.P50, proxyWindow.P50 ?? double.NaN, settings);
+                var p95Agrees = !judgesP95 || Within(client.P95, proxyWindow.P95 ?? double.NaN, settings);
+                agrees = p50Agrees && p95Agrees;
+                if (!judgesP95) note = $"fewer than {settings.MinCountForP95} requests: p50 judged, p95 is one request";
+                // Which percentile missed, by how much: a disagreement names its figures.
+                if (!p50Agrees) note = Join(note, Missed("p50", client.P50, proxyWindow.P50 ?? double.NaN));
+                if (!p95Agrees) note = Join(note, Missed("p95", client.P95, proxyWindow.P95 ?? double.NaN));
             }
 
             rows.Add(new CrossCheckRow(name, count, proxyWindow.Count, client.P50, proxyWindow.P50 ?? double.NaN, client.P95, proxyWindow.P95 ?? double.NaN, client.P99, proxyWindow.P99 ?? double.NaN,
@@ -90,11 +95,16 @@ internal static class CrossChecker
         return rows;
     }
 
+    private static string Missed(string percentile, double client, double proxy) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{percentile}: client {client * 1000:0.###} ms, proxy {proxy * 1000:0.###} ms");
+
+    private static string Join(string? note, string more) => note is null ? more : note + "; " + more;
+
     /// <summary>The agreement rule of <see cref="AgreementSettings"/> for one percentile.</summary>
     public static bool Within(double client, double proxy, AgreementSettings settings)
     {
         var hdr = 2 * AgreementSettings.HdrRelativeError * Math.Max(client, proxy);
-        return client >= proxy - hdr && client <= proxy + settings.Absolute.TotalSeconds + settings.Relative * proxy + hdr;
+        return client >= proxy - hdr - settings.ProxyClockLag.TotalSeconds && client <= proxy + settings.Absolute.TotalSeconds + settings.Relative * proxy + hdr;
     }
 
     private static async Task<ProxyOperations> SettleAsync(ProxyApi api, Uri admin, CollectorSnapshot snapshot, string window, AgreementSettings settings, CancellationToken cancellationToken)

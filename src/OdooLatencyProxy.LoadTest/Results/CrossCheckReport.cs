@@ -21,7 +21,7 @@ internal sealed record CrossCheckReport
         : Agreed switch
         {
             true => $"Client-side and proxy-side p50/p95 agree within measurement error for all {Operations.Count(o => o.Agrees is not null)} judged operations (proxy window {Window}).",
-            false => $"Client-side and proxy-side percentiles DISAGREE beyond measurement error for {string.Join(", ", Operations.Where(o => o.Agrees == false).Select(o => o.Operation))} (proxy window {Window}).",
+            false => $"Client-side and proxy-side percentiles DISAGREE beyond measurement error for {string.Join(", ", Operations.Where(o => o.Agrees == false).Select(o => o.Note is null ? o.Operation : $"{o.Operation} ({o.Note})"))} (proxy window {Window}).",
             null => $"Cross-check with the proxy at {Admin}: no operation had enough requests on both sides to judge.",
         };
 }

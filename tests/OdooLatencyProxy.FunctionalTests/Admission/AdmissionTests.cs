@@ -103,6 +103,7 @@ public sealed class AdmissionTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, timedOut.StatusCode);
         Assert.NotNull(timedOut.Headers.RetryAfter);
+        await Wait.UntilAsync(() => !recorder.Records.IsEmpty, "the refusal is recorded");
         var record = Assert.Single(recorder.Records).Record;
         Assert.Equal(AdmissionRejection.QueueTimeout, record.Rejection);
         // The timer may fire a hair before the stopwatch says 300 ms.

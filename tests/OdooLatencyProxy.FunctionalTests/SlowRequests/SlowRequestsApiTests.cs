@@ -58,6 +58,8 @@ public sealed class SlowRequestsApiTests
     {
         await using var harness = await TelemetryHarness.StartAsync(4, 2, Settings);
         (await harness.GetAsync("/odoo/action-42", delayMs: 600)).Dispose();
+        // The client has its answer a moment before the proxy records the exchange.
+        await Wait.UntilAsync(() => !harness.Recorder.Records.IsEmpty, "the exchange is recorded");
         var exchange = Assert.Single(harness.Recorder.Records).Record;
 
         // As the access-log join calls them: every IOdooCostListener the proxy registered, off the request path.

@@ -46,6 +46,7 @@ public sealed class AccuracyTests(ITestOutputHelper output)
         await Wait.UntilAsync(async () => (await harness.OperationWindowAsync(operation))?.GetProperty("count").GetInt64() == Requests,
             $"the proxy published {Requests} requests of {operation}");
 
+        await Wait.UntilAsync(() => harness.Recorder.Records.Count == Requests, $"the recorder saw {Requests} requests");
         // The durations the proxy measured for these requests: the exact reference.
         var samples = harness.Recorder.Records.Where(r => r.Record.Operation.Name == operation)
             .Select(r => (r.Record.FinishedAt - r.Record.StartedAt) / (double)System.Diagnostics.Stopwatch.Frequency).Order().ToList();

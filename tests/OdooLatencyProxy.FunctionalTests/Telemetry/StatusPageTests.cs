@@ -93,6 +93,7 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         await Assertions.Expect(slow.Locator("td.statements")).ToHaveTextAsync("not sampled (collector off)");
 
         // Odoo's access line joined later: the next refresh shows the worker and the figures.
+        await Wait.UntilAsync(() => harness.Recorder.Records.Any(r => r.Record.Path == "/odoo/action-42"), "the slow exchange is recorded");
         var exchange = Assert.Single(harness.Recorder.Records, r => r.Record.Path == "/odoo/action-42").Record;
         foreach (var listener in harness.Proxy.Services.GetServices<OdooLatencyProxy.RequestPath.IOdooCostListener>())
         {

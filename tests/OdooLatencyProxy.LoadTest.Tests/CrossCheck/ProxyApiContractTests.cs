@@ -60,6 +60,8 @@ public sealed class ProxyApiContractTests
         Assert.False(report.Operations.Single(o => o.Operation == "invoice.post").Agrees);
         Assert.False(report.Agreed);
         Assert.Contains("DISAGREE", report.Summary, StringComparison.Ordinal);
+        // The summary names the percentile that missed and both figures.
+        Assert.Contains("invoice.post (p50: client 39.", report.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,7 +81,8 @@ public sealed class ProxyApiContractTests
     [InlineData(0.0499, 0.0500, true)]   // HDR precision on both sides
     [InlineData(0.0595, 0.0500, true)]   // + 5 ms + 10 % overhead allowance
     [InlineData(0.0620, 0.0500, false)]
-    [InlineData(0.0480, 0.0500, false)]  // the client cannot be faster than the proxy for the same requests
+    [InlineData(0.0455, 0.0500, true)]   // the proxy may stop its clock up to 5 ms after the client (its thread waited)
+    [InlineData(0.0445, 0.0500, false)]  // otherwise the client cannot be faster than the proxy for the same requests
     public void AgreementRule(double client, double proxy, bool agrees) =>
         Assert.Equal(agrees, CrossChecker.Within(client, proxy, new AgreementSettings()));
 
