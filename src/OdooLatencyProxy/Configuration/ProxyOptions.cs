@@ -65,6 +65,15 @@ public sealed record ProxyOptions
     /// </summary>
     public bool InlineScheduling { get; init; } = true;
 
+    /// <summary>
+    /// Send each request to the HTTP workers on a connection of its own, closed after the answer, with the proxy's own
+    /// HTTP/1.1 client (<c>PreforkHttpHandler</c>): how Odoo's prefork workers serve anyway, without a connection pool
+    /// handing connections between threads. Default true. A destination that answers HTTP/1.1 without
+    /// <c>Connection: close</c> (it would keep connections alive) switches to .NET's pooled <c>SocketsHttpHandler</c>
+    /// by itself; false uses the pooled one from the start. The gevent port always uses the pooled one.
+    /// </summary>
+    public bool ConnectionPerRequest { get; init; } = true;
+
     /// <summary>Interval of the active health probe on <c>/web/health</c>. Default 15 s.</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -6,10 +6,12 @@ using Yarp.ReverseProxy.Forwarder;
 namespace OdooLatencyProxy.Forwarding;
 
 /// <summary>
-/// YARP's client to Odoo, with three changes: connections are opened by <see cref="UpstreamConnector"/>, health probes of an admission-controlled cluster take a worker first
-/// (<see cref="AdmittedProbeHandler"/>), and the W3C trace context is added only when <see cref="ProxyOptions.PropagateTraceContext"/> says so.
+/// YARP's client to Odoo, with four changes: connections are opened by <see cref="UpstreamConnector"/>; the HTTP workers get a
+/// connection per request from <see cref="PreforkHttpHandler"/> (unless <see cref="ProxyOptions.ConnectionPerRequest"/> is off);
+/// health probes of an admission-controlled cluster take a worker first (<see cref="AdmittedProbeHandler"/>); and the W3C
+/// trace context is added only when <see cref="ProxyOptions.PropagateTraceContext"/> says so.
 /// </summary>
-internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools pools, TimeProvider time, UpstreamConnector connector, ILogger<ForwarderHttpClientFactory> logger)
+internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools pools, TimeProvider time, UpstreamConnector connector, ILoggerFactory loggers, ILogger<ForwarderHttpClientFactory> logger)
     : ForwarderHttpClientFactory(logger)
 {
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
@@ -23,8 +25,8 @@ internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools po
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler)
     {
         var wrapped = base.WrapHandler(context, handler);
-        return pools.ForCluster(context.ClusterId) is { } pool
-            ? new AdmittedProbeHandler(wrapped, pool, options.HealthCheckTimeout, time)
-            : wrapped;
+        if (pools.ForCluster(context.ClusterId) is not { } pool) return wrapped; // the gevent port: pooled, websockets
+        if (options.ConnectionPerRequest && wrapped is SocketsHttpHandler sockets) wrapped = new PreforkHttpHandler(sockets, connector, loggers.CreateLogger<PreforkHttpHandler>());
+        return new AdmittedProbeHandler(wrapped, pool, options.HealthCheckTimeout, time);
     }
 }

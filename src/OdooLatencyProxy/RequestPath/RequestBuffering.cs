@@ -27,6 +27,13 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         {
             buffered = await ReadAsync(context, request);
         }
+        catch (BadHttpRequestException e) when (IsEndOfClient(e))
+        {
+            // The client closed mid-body: Kestrel reports its FIN as a bad request when it reads the end before the
+            // connection's abort is signalled (which one comes first varies). Nothing reached Odoo; no answer is read.
+            context.Abort();
+            return false;
+        }
         catch (BadHttpRequestException e)
         {
             // Too large (413) or malformed chunked framing (400): refuse cleanly, Odoo never sees it.
@@ -65,6 +72,10 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         exchange.RequestBodyBytes = buffered.Length;
         return true;
     }
+
+    /// <summary>Kestrel's "unexpected end of request content": its reason code is internal, its message is not.</summary>
+    private static bool IsEndOfClient(BadHttpRequestException e) =>
+        e.StatusCode == StatusCodes.Status400BadRequest && e.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal);
 
     // A body whose announced length fits in memory (nearly every JSON-RPC call) goes into one pooled array: no
     // FileBufferingReadStream, paged buffer or temp-file machinery for a few hundred bytes. Kestrel enforces the length

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OdooLatencyProxy.Forwarding;
+
+/// <summary>
+/// YARP's client to Odoo's HTTP workers: HTTP/1.1 over a connection of its own per request, closed after the answer,
+/// which is how Odoo's prefork workers serve anyway (HTTP/1.0, one request per connection). Without a connection pool
+/// nothing is handed between threads: the request's own task connects, sends the head with a small body in one write,
+/// and parses the answer (<see cref="UpstreamExchange"/>) into the message YARP copies to the client.
+/// A destination that answers HTTP/1.1 without <c>Connection: close</c> would keep connections alive: from then on it
+/// gets the inner, pooled <see cref="SocketsHttpHandler"/>, as does anything else (https, an upgrade, HTTP/2).
+/// </summary>
+internal sealed partial class PreforkHttpHandler(SocketsHttpHandler inner, UpstreamConnector connector, ILogger logger) : DelegatingHandler(inner)
+{
+    private readonly ConcurrentDictionary<string, bool> _keepsAlive = new(StringComparer.OrdinalIgnoreCase);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Handles(request) && !_keepsAlive.ContainsKey(request.RequestUri!.Authority)
+            ? SendOwnAsync(request, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
+
+    /// <summary>Plain HTTP/1.x without an upgrade: everything Odoo's worker port is sent.</summary>
+    internal static bool Handles(HttpRequestMessage request) =>
+        request.RequestUri is { Scheme: "http" } && request.Version.Major == 1 && request.Method != HttpMethod.Connect
+        && !request.Headers.Contains("Upgrade");
+
+    private async Task<HttpResponseMessage> SendOwnAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // YARP's propagator (or the no-output one) decides about traceparent, as SocketsHttpHandler would have asked it.
+        if (Activity.Current is { } activity && inner.ActivityHeadersPropagator is { } propagator)
+        {
+            propagator.Inject(activity, request, static (carrier, name, value) =>
+            {
+                if (carrier is HttpRequestMessage message && value is not null) message.Headers.TryAddWithoutValidation(name, value);
+            });
+        }
+
+        var uri = request.RequestUri!;
+        Stream connection;
+        try
+        {
+            connection = await connector.ConnectAsync(new DnsEndPoint(uri.IdnHost, uri.Port), cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"{e.Message} ({uri.IdnHost}:{uri.Port})", e);
+        }
+
+        var exchange = new UpstreamExchange(connection);
+        try
+        {
+            await exchange.SendAsync(request, cancellationToken);
+            var response = await exchange.ReceiveAsync(request, cancellationToken);
+            if (exchange.ServerKeepsAlive && _keepsAlive.TryAdd(uri.Authority, true)) LogPooled(logger, uri.Authority);
+            return response;
+        }
+        catch (Exception e)
+        {
+            exchange.Dispose();
+            if (e is OperationCanceledException or HttpRequestException) throw;
+            // Socket and stream failures read as SocketsHttpHandler's do: the connection failed while in use.
+            throw new HttpRequestException(e is HttpIOException io ? io.HttpRequestError : HttpRequestError.Unknown, e.Message, e);
+        }
+    }
+
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Information, Message = "Odoo at {Destination} keeps connections alive (HTTP/1.1): pooled connections from now on")]
+    private static partial void LogPooled(ILogger logger, string destination);
+}
