@@ -40,13 +40,23 @@ internal sealed partial class PreforkHttpHandler(SocketsHttpHandler inner, Upstr
 
         var uri = request.RequestUri!;
         Stream connection;
-        try
+        // The pooled handler's connect timeout (YARP's 15 s) bounds the connect here too: a host that drops SYNs fails
+        // as it did, rather than after the kernel's retries or the 720 s request timeout.
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            connection = await connector.ConnectAsync(new DnsEndPoint(uri.IdnHost, uri.Port), cancellationToken);
-        }
-        catch (SocketException e)
-        {
-            throw new HttpRequestException(HttpRequestError.ConnectionError, $"{e.Message} ({uri.IdnHost}:{uri.Port})", e);
+            if (inner.ConnectTimeout != Timeout.InfiniteTimeSpan) connectTimeout.CancelAfter(inner.ConnectTimeout);
+            try
+            {
+                connection = await connector.ConnectAsync(new DnsEndPoint(uri.IdnHost, uri.Port), connectTimeout.Token);
+            }
+            catch (SocketException e)
+            {
+                throw new HttpRequestException(HttpRequestError.ConnectionError, $"{e.Message} ({uri.IdnHost}:{uri.Port})", e);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HttpRequestException(HttpRequestError.ConnectionError, $"Connecting to {uri.IdnHost}:{uri.Port} timed out after {inner.ConnectTimeout.TotalSeconds:0.#} s.", e);
+            }
         }
 
         var exchange = new UpstreamExchange(connection);

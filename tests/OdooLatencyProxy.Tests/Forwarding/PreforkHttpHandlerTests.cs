@@ -229,11 +229,50 @@ public sealed class PreforkHttpHandlerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AFullListenQueue_FailsTheConnect_AfterTheConnectTimeout()
+    {
+        // Odoo with every worker busy and its listen queue full: the kernel drops further SYNs.
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(1);
+        var address = (IPEndPoint)full.LocalEndPoint!;
+        var queued = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                queued.Add(socket);
+                using var attempt = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+                try
+                {
+                    await socket.ConnectAsync(address, attempt.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // the queue is full
+                }
+            }
+
+            using var client = new HttpMessageInvoker(new PreforkHttpHandler(
+                new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromMilliseconds(500) }, new UpstreamConnector(TimeProvider.System), NullLogger.Instance));
+            var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{address.Port}/web"), Token));
+            Assert.Equal(HttpRequestError.ConnectionError, e.HttpRequestError);
+            Assert.Contains("timed out after 0.5 s", e.Message, StringComparison.Ordinal); // ours, not the kernel's after its SYN retries
+        }
+        finally
+        {
+            foreach (var socket in queued) socket.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task AHeaderValueWithALineBreak_IsNeverSent()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, Url("/web"));
         request.Headers.TryAddWithoutValidation("X-Evil", "a\r\nX-Injected: 1");
-        await Assert.ThrowsAsync<HttpRequestException>(() => _client.SendAsync(request, Token));
+        var e = await Record.ExceptionAsync(() => _client.SendAsync(request, Token));
+        Assert.True(e is HttpRequestException, $"expected a refusal, got {e?.ToString() ?? "an answer"}; Odoo saw: {string.Join(" | ", _upstream.Requests)}");
         Assert.Empty(_upstream.Requests);
     }
 
