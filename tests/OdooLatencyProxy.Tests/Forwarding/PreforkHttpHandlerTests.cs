@@ -303,6 +303,29 @@ public sealed class PreforkHttpHandlerTests : IAsyncDisposable
         Assert.Equal(7, _upstream.Requests.Count);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TraceContext_IsTheProxysSpan_OrTheClientsUnchanged_AsThePropagatorSays(bool propagate)
+    {
+        const string clientTraceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var inner = new SocketsHttpHandler
+        {
+            ActivityHeadersPropagator = propagate
+                ? new Yarp.ReverseProxy.Forwarder.ReverseProxyPropagator(System.Diagnostics.DistributedContextPropagator.CreateDefaultPropagator())
+                : System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator(),
+        };
+        using var client = new HttpMessageInvoker(new PreforkHttpHandler(inner, new UpstreamConnector(TimeProvider.System), NullLogger.Instance));
+        using var span = new System.Diagnostics.Activity("proxy").SetParentId(clientTraceparent).Start();
+        var request = new HttpRequestMessage(HttpMethod.Get, Url("/web"));
+        request.Headers.TryAddWithoutValidation("traceparent", clientTraceparent);
+
+        (await client.SendAsync(request, Token)).Dispose();
+
+        var traceparents = Assert.Single(_upstream.Requests).Split("\r\n").Where(l => l.StartsWith("traceparent:", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(propagate ? $"traceparent: {span.Id}" : $"traceparent: {clientTraceparent}", Assert.Single(traceparents));
+    }
+
     [Fact]
     public void HttpsUpgradesAndHttp2_GoToThePooledClient()
     {
