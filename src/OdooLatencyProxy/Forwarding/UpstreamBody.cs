@@ -34,10 +34,12 @@ internal sealed class UpstreamBody(UpstreamExchange exchange, UpstreamBody.Frami
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
 
+    // The length is Odoo's Content-Length header (set from the head) or unknown, as SocketsHttpHandler's content says:
+    // a computed 0 for a 204 would be copied to the client as a header Odoo never sent.
     protected override bool TryComputeLength(out long length)
     {
-        length = framing == Framing.Length ? contentLength : 0;
-        return framing is Framing.Length or Framing.None;
+        length = 0;
+        return false;
     }
 
     protected override void Dispose(bool disposing)

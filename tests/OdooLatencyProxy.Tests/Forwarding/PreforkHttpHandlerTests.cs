@@ -142,6 +142,7 @@ public sealed class PreforkHttpHandlerTests : IAsyncDisposable
         var (noContent, noContentBody) = await GetAsync("HTTP/1.0 204 NO CONTENT\r\n\r\n");
         Assert.Equal(HttpStatusCode.NoContent, noContent.StatusCode);
         Assert.Equal("", noContentBody);
+        Assert.Null(_lengthBeforeReading); // no length Odoo did not send
         var (notModified, notModifiedBody) = await GetAsync("HTTP/1.0 304 NOT MODIFIED\r\nContent-Length: 10\r\n\r\n");
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Equal("", notModifiedBody);
