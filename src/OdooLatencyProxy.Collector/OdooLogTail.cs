@@ -68,11 +68,18 @@ internal sealed partial class OdooLogTail : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_interval, _time);
-        do
+        try
         {
-            ReadOnce();
+            do
+            {
+                ReadOnce();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, or disposed without a stop: the host would log a cancelled service as failed.
+        }
     }
 
     [LoggerMessage(6010, LogLevel.Warning, "Reading Odoo's log failed: {Reason}")]

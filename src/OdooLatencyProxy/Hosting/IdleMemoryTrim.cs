@@ -52,11 +52,18 @@ internal sealed partial class IdleMemoryTrim(TimeProvider time, ILogger<IdleMemo
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(CheckInterval, time);
-        do
+        try
         {
-            Check();
+            do
+            {
+                Check();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, or disposed without a stop: the host would log a cancelled service as failed.
+        }
     }
 
     [LoggerMessage(EventId = 1951, Level = LogLevel.Debug, Message = "Traffic went quiet after {AllocatedMiB} MiB allocated: a full collection gave back {ReleasedMiB} MiB")]

@@ -16,6 +16,23 @@ public sealed class IdleMemoryTrimTests
     };
 
     [Fact]
+    public async Task Disposed_without_a_stop_it_ends_quietly_rather_than_as_a_failed_service()
+    {
+        var looked = 0;
+        var trim = new IdleMemoryTrim(new FakeTimeProvider(), NullLogger<IdleMemoryTrim>.Instance)
+        {
+            AllocatedBytes = () => Interlocked.Increment(ref looked),
+            Collect = () => _collections++,
+        };
+        await trim.StartAsync(TestContext.Current.CancellationToken);
+        await Wait.UntilAsync(() => Volatile.Read(ref looked) > 0, "the service runs"); // (.NET starts it on a pool thread)
+        trim.Dispose(); // what disposing a host that was never stopped does: the stopping token is cancelled
+
+        await trim.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.True(trim.ExecuteTask.IsCompletedSuccessfully, $"ended {trim.ExecuteTask.Status}");
+    }
+
+    [Fact]
     public void A_burst_followed_by_a_quiet_interval_trims_once()
     {
         var trim = Trim();
