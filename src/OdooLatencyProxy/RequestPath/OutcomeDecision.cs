@@ -32,7 +32,7 @@ internal static class OutcomeDecision
             var outcome = UpstreamErrors.Outcome(error.Error);
             return new ResponseOutcome(upgraded && outcome == OdooOutcome.ClientAbort ? OdooOutcome.Ok : outcome);
         }
-        if (context.RequestAborted.IsCancellationRequested) return new ResponseOutcome(upgraded ? OdooOutcome.Ok : OdooOutcome.ClientAbort);
+        if (exchange.ClientLeft || context.RequestAborted.IsCancellationRequested) return new ResponseOutcome(upgraded ? OdooOutcome.Ok : OdooOutcome.ClientAbort);
         if (exchange.DetectedOutcome is { } detected) return detected;
         // Nothing peeked at (a refusal by the proxy, a non-JSON response): the status decides.
         return ResponseOutcomeDetector.Detect(context.Response.StatusCode, default, default, default, isCompleteBody: false);

@@ -58,6 +58,12 @@ public sealed class ProxyExchange
     /// <summary>Set when reading Odoo's response failed after its headers arrived.</summary>
     public string? UpstreamFailure { get; internal set; }
 
+    /// <summary>
+    /// The proxy saw the client go before the exchange ended (its body broke off). Kept here because Kestrel signals
+    /// <c>RequestAborted</c> from another thread, a moment after the read that saw it failed.
+    /// </summary>
+    public bool ClientLeft { get; internal set; }
+
     /// <summary>What the response's status and first bytes said, when the proxy looked at them.</summary>
     public ResponseOutcome? DetectedOutcome { get; internal set; }
 

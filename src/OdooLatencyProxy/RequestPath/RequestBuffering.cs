@@ -31,6 +31,7 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         {
             // The client closed mid-body: Kestrel reports its FIN as a bad request when it reads the end before the
             // connection's abort is signalled (which one comes first varies). Nothing reached Odoo; no answer is read.
+            exchange.ClientLeft = true;
             context.Abort();
             return false;
         }
@@ -54,6 +55,7 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
         catch (IOException)
         {
             // The client went away mid-upload; nothing reached Odoo.
+            exchange.ClientLeft = true;
             context.Abort();
             return false;
         }
