@@ -66,6 +66,14 @@ public sealed record ProxyOptions
     public bool InlineScheduling { get; init; } = true;
 
     /// <summary>
+    /// Threads that wait on sockets (.NET's <c>DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT</c>); with inline scheduling they
+    /// run the requests' steps too. Default 1: one thread serves a request's client and Odoo sockets, as an nginx
+    /// worker does, where .NET's one per core made two threads wake each other at every step (docs/benchmarks.md,
+    /// "One socket thread"). One thread forwards several thousand requests per second, more than Odoo's workers serve.
+    /// </summary>
+    public int SocketThreads { get; init; } = 1;
+
+    /// <summary>
     /// Send each request to the HTTP workers on a connection of its own, closed after the answer, with the proxy's own
     /// HTTP/1.1 client (<c>PreforkHttpHandler</c>): how Odoo's prefork workers serve anyway, without a connection pool
     /// handing connections between threads. Default true. A destination that answers HTTP/1.1 without

@@ -31,6 +31,7 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         Check(o.HealthCheckInterval > TimeSpan.Zero, nameof(o.HealthCheckInterval), $"must be positive, got {o.HealthCheckInterval}");
         Check(o.HealthCheckTimeout > TimeSpan.Zero, nameof(o.HealthCheckTimeout), $"must be positive, got {o.HealthCheckTimeout}");
         Check(o.HealthCheckFailureThreshold >= 1, nameof(o.HealthCheckFailureThreshold), $"must be 1 or more, got {o.HealthCheckFailureThreshold}");
+        Check(o.SocketThreads is >= 1 and <= 256, nameof(o.SocketThreads), $"must be from 1 to 256, got {o.SocketThreads}");
         Check(o.DrainTimeout >= TimeSpan.Zero, nameof(o.DrainTimeout), $"must be 0 or more, got {o.DrainTimeout}");
         foreach (var (list, property) in new[] { (o.TrustedProxies, nameof(o.TrustedProxies)), (o.AllowDatabaseManager, nameof(o.AllowDatabaseManager)) })
         {

@@ -44,8 +44,13 @@ internal sealed class RequestBody(UpstreamExchange output, long length) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
 
-    /// <summary>Sends what is buffered: YARP flushes when its source has nothing more for now (a streamed body).</summary>
-    public override Task FlushAsync(CancellationToken cancellationToken) => output.FlushAsync(cancellationToken).AsTask();
+    /// <summary>
+    /// Sends what is buffered: YARP flushes when its source has nothing more for now (a streamed body). Its first flush,
+    /// before any body byte, only asks for the head to go early; the head waits for the body instead, so a small request
+    /// is one write and Odoo's worker wakes once for it.
+    /// </summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) =>
+        _written == 0 ? Task.CompletedTask : output.FlushAsync(cancellationToken).AsTask();
 
     public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
 

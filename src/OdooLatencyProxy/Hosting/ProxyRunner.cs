@@ -43,7 +43,7 @@ internal static class ProxyRunner
 
     private static async Task<int> RunAsync(ProxyOptions options, IConfiguration configuration, bool passwordOnCommandLine, Action<ProxyHost, ProxyOptions>? started, CancellationToken cancellationToken)
     {
-        if (options.InlineScheduling) InlineSocketCompletions.Enable();
+        SocketEngine.Configure(options);
         await using var host = await ProxyHost.StartValidatedAsync(options, configuration, services: null, cancellationToken);
         if (passwordOnCommandLine) HostingLog.PasswordOnCommandLine(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OdooLatencyProxy"));
         Console.WriteLine($"OdooLatencyProxy forwarding {host.PublicUri} -> {string.Join(", ", options.Upstreams)} (websockets -> {string.Join(", ", options.GeventUpstreams)}), {(options.Workers == 0 ? "workers not limited" : $"{options.Workers} workers per host")}");

@@ -59,6 +59,7 @@ public sealed class ProxySettingsTests
     [InlineData("Proxy:HealthCheckInterval", "00:00:00", "Proxy:HealthCheckInterval")]
     [InlineData("Proxy:HealthCheckTimeout", "00:00:00", "Proxy:HealthCheckTimeout")]
     [InlineData("Proxy:HealthCheckFailureThreshold", "0", "Proxy:HealthCheckFailureThreshold")]
+    [InlineData("Proxy:SocketThreads", "0", "Proxy:SocketThreads")]
     [InlineData("Proxy:DrainTimeout", "-00:00:01", "Proxy:DrainTimeout")]
     [InlineData("Proxy:TrustedProxies:0", "the-front", "Proxy:TrustedProxies")]
     [InlineData("Proxy:AllowDatabaseManager:0", "office", "Proxy:AllowDatabaseManager")]
