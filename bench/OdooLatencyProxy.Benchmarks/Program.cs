@@ -11,7 +11,7 @@ using OdooLatencyProxy.Benchmarks.Telemetry;
 // "throughput [seconds] [rounds]": the end-to-end telemetry on/off comparison.
 // "peers [--rounds N] [--seconds S] [--rate R] [--mode M] [--proxy LABEL=DLL ...] [--memory on] [--builds-only on]": nginx,
 // HAProxy and builds of this proxy side by side; --memory adds B allocated/request and RSS peak/idle, --builds-only drops
-// every peer but the builds (two builds compared), --floors adds .NET's reference servers ("floor yarp|transport PORT URL", run by it).
+// every peer but the builds (two builds compared), --floors adds .NET's reference servers ("floor yarp|kestrel|transport PORT URL", run by it).
 // "fuzz [--seed S] [--cases N] [--seconds T] [--case N]": random request framings through the proxy process, judged against a strict parser.
 // "soak [--minutes M]": the real proxy process under mixed load, sampled every second, judged flat and at zero after.
 if (args is ["memory", ..]) return await SlowClientMemory.RunAsync();

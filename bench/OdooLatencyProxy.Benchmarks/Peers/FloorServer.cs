@@ -23,6 +23,9 @@ namespace OdooLatencyProxy.Benchmarks.Peers;
 /// <list type="bullet">
 /// <item><c>yarp</c>: Kestrel and YARP's forwarder with the proxy's client to Odoo's workers, and nothing else (no
 /// buffering, classification, admission, telemetry, tracing or logging).</item>
+/// <item><c>kestrel</c>: Kestrel's HTTP layer (ASP.NET Core's request pipeline, one request delegate) forwarding on a
+/// socket of its own, without YARP: the request head written from Kestrel's parsed headers, the answer's head parsed
+/// into the response; Content-Length bodies only.</item>
 /// <item><c>transport</c>: a minimal HTTP/1.1 forwarder on Kestrel's transport, below ASP.NET Core's HTTP layer: a
 /// request head and its Content-Length body go upstream in one write, on a connection kept while the upstream keeps
 /// it; a Content-Length answer comes back as it is, less the upstream's <c>Connection: close</c>. Anything else
@@ -32,11 +35,11 @@ namespace OdooLatencyProxy.Benchmarks.Peers;
 /// </summary>
 internal static class FloorServer
 {
-    public const string Usage = "usage: floor yarp|transport PORT UPSTREAM-URL";
+    public const string Usage = "usage: floor yarp|kestrel|transport PORT UPSTREAM-URL";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args is not ["floor", "yarp" or "transport", var portText, var upstreamText]
+        if (args is not ["floor", "yarp" or "kestrel" or "transport", var portText, var upstreamText]
             || !int.TryParse(portText, out var port) || !Uri.TryCreate(upstreamText, UriKind.Absolute, out var upstream))
         {
             await Console.Error.WriteLineAsync(Usage);
@@ -61,11 +64,15 @@ internal static class FloorServer
             else kestrel.Listen(IPAddress.Loopback, port);
         });
         await using var app = builder.Build();
-        if (!transport)
+        if (args[1] == "kestrel")
+        {
+            app.Run(context => KestrelForwarder.ForwardAsync(context, upstream));
+        }
+        else if (!transport)
         {
             var client = new HttpMessageInvoker(new PreforkHttpHandler(
                 new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, ActivityHeadersPropagator = null, ConnectTimeout = TimeSpan.FromSeconds(15) },
-                new UpstreamConnector(TimeProvider.System), NullLogger.Instance));
+                new UpstreamConnector(TimeProvider.System), new KeepAliveDestinations(NullLogger<KeepAliveDestinations>.Instance)));
             var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
             var destination = upstream.GetLeftPart(UriPartial.Authority);
             app.Run(async context => await forwarder.SendAsync(context, destination, client));

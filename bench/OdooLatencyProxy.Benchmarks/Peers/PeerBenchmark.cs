@@ -48,7 +48,7 @@ internal static class PeerBenchmark
             PrintHeader(settings);
             var driver = new LoadDriver(directory.FullName);
             List<Peer> peers = [.. settings.BuildsOnly ? [] : new Peer[] { new DirectPeer(), new NginxPeer(), new HaproxyPeer() },
-                .. settings.Floors ? new Peer[] { new FloorPeer("transport"), new FloorPeer("yarp") } : [],
+                .. settings.Floors ? new Peer[] { new FloorPeer("transport"), new FloorPeer("kestrel"), new FloorPeer("yarp") } : [],
                 .. settings.Proxies.Select(p => new ProxyPeer(p.Label, p.Dll, 2 * LoadDriver.PeakConnections))];
             foreach (var mode in settings.Modes)
             {

@@ -9,7 +9,7 @@ internal sealed record PeerSettings
         "usage: peers [--rounds N (1-20, default 3)] [--seconds S (1-120, default 5)] [--rate R (req/s, default 2000)]\n" +
         "             [--mode close|keep-alive|both (default both)] [--proxy LABEL=PATH/OdooLatencyProxy.dll|PATH/OdooLatencyProxy (native AOT) ...]\n" +
         "             [--memory on (adds B allocated/request, RSS peak and idle 60 s after the load)] [--builds-only on]\n" +
-        "             [--floors on (adds floor-yarp and floor-transport: what .NET costs without the proxy's own work)]";
+        "             [--floors on (adds floor-transport, floor-kestrel and floor-yarp: what .NET costs without the proxy's own work)]";
 
     /// <summary>Rounds per upstream mode; each round runs every peer once, in the same order.</summary>
     public int Rounds { get; init; } = 3;
@@ -28,7 +28,7 @@ internal sealed record PeerSettings
     /// <summary>Only the proxy builds: no direct, nginx or HAProxy rows (comparing two builds).</summary>
     public bool BuildsOnly { get; init; }
 
-    /// <summary>Also the reference servers of <see cref="FloorServer"/>: Kestrel and YARP alone, and a forwarder on Kestrel's transport.</summary>
+    /// <summary>Also the reference servers of <see cref="FloorServer"/>: Kestrel and YARP alone, Kestrel's HTTP layer alone, and a forwarder on Kestrel's transport.</summary>
     public bool Floors { get; init; }
 
     /// <summary>Builds of the proxy to compare, by label; default: the build beside this benchmark.</summary>
@@ -64,8 +64,8 @@ internal sealed record PeerSettings
         }
         if (proxies.Count == 0) proxies.Add(("proxy", typeof(OdooLatencyProxy.Hosting.ProxyHost).Assembly.Location));
         var labels = proxies.Select(p => p.Item1).ToList();
-        if (labels.Concat(["direct", "nginx", "haproxy", "floor-yarp", "floor-transport"]).Distinct().Count() != labels.Count + 5)
-            throw new FormatException("--proxy labels must differ from each other and from direct, nginx, haproxy, floor-yarp, floor-transport");
+        if (labels.Concat(["direct", "nginx", "haproxy", "floor-yarp", "floor-kestrel", "floor-transport"]).Distinct().Count() != labels.Count + 6)
+            throw new FormatException("--proxy labels must differ from each other and from direct, nginx, haproxy, floor-yarp, floor-kestrel, floor-transport");
         return settings with { Proxies = proxies };
     }
 

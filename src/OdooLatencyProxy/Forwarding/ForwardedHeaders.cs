@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Primitives;
 using OdooLatencyProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
 
@@ -13,20 +14,35 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
     private readonly AddressRanges _trusted = new(options.TrustedProxies);
     private readonly bool _anyTrusted = options.TrustedProxies.Count > 0;
 
-    public ValueTask ApplyAsync(RequestTransformContext context)
+    /// <summary>The four headers' values for the request in <paramref name="http"/>, in the order Odoo's nginx example sets them.</summary>
+    public (StringValues ForwardedFor, StringValues RealIp, StringValues Proto, StringValues Host) For(HttpContext http)
     {
-        var http = context.HttpContext;
+        var headers = http.Request.Headers;
         var remote = http.Connection.RemoteIpAddress;
         var trusted = remote is not null && IsTrusted(remote);
         var client = LastHop(http);
-
         // nginx's $proxy_add_x_forwarded_for: whatever came in, plus the address we saw.
-        var forwardedFor = RequestTransform.TakeHeader(context, "X-Forwarded-For");
-        RequestTransform.AddHeader(context, "X-Forwarded-For", forwardedFor.Count == 0 ? client : $"{forwardedFor}, {client}");
+        var forwardedFor = headers["X-Forwarded-For"];
+        return (
+            forwardedFor.Count == 0 ? client : $"{forwardedFor}, {client}",
+            Kept(headers["X-Real-IP"], trusted, client),
+            Kept(headers["X-Forwarded-Proto"], trusted, http.Request.Scheme),
+            Kept(headers["X-Forwarded-Host"], trusted, http.Request.Host.Value ?? string.Empty));
+    }
 
-        Replace(context, "X-Real-IP", trusted, client);
-        Replace(context, "X-Forwarded-Proto", trusted, http.Request.Scheme);
-        Replace(context, "X-Forwarded-Host", trusted, http.Request.Host.Value ?? string.Empty);
+    /// <summary>The names of the headers <see cref="For"/> sets: an incoming one is replaced, never passed on as well.</summary>
+    public static bool IsOneOf(string header) =>
+        header.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase) || header.Equals("X-Real-IP", StringComparison.OrdinalIgnoreCase)
+        || header.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase) || header.Equals("X-Forwarded-Host", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The same headers as a YARP request transform, for the routes YARP's forwarder serves (the gevent port).</summary>
+    public ValueTask ApplyAsync(RequestTransformContext context)
+    {
+        var (forwardedFor, realIp, proto, host) = For(context.HttpContext);
+        Set(context, "X-Forwarded-For", forwardedFor);
+        Set(context, "X-Real-IP", realIp);
+        Set(context, "X-Forwarded-Proto", proto);
+        Set(context, "X-Forwarded-Host", host);
         return ValueTask.CompletedTask;
     }
 
@@ -68,10 +84,12 @@ internal sealed class ForwardedHeaders(ProxyOptions options)
         return client;
     }
 
-    private static void Replace(RequestTransformContext context, string header, bool keepIncoming, string value)
+    private static StringValues Kept(StringValues incoming, bool trusted, string value) => trusted && incoming.Count > 0 ? incoming : value;
+
+    private static void Set(RequestTransformContext context, string header, StringValues value)
     {
-        var incoming = RequestTransform.TakeHeader(context, header);
-        RequestTransform.AddHeader(context, header, keepIncoming && incoming.Count > 0 ? incoming : value);
+        RequestTransform.TakeHeader(context, header);
+        RequestTransform.AddHeader(context, header, value);
     }
 
     private bool IsTrusted(IPAddress address) => _trusted.Contains(address);

@@ -11,7 +11,7 @@ namespace OdooLatencyProxy.Forwarding;
 /// health probes of an admission-controlled cluster take a worker first (<see cref="AdmittedProbeHandler"/>); and the W3C
 /// trace context is added only when <see cref="ProxyOptions.PropagateTraceContext"/> says so.
 /// </summary>
-internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools pools, TimeProvider time, UpstreamConnector connector, ILoggerFactory loggers, ILogger<ForwarderHttpClientFactory> logger)
+internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools pools, TimeProvider time, UpstreamConnector connector, KeepAliveDestinations keepAlive, ILogger<ForwarderHttpClientFactory> logger)
     : ForwarderHttpClientFactory(logger)
 {
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
@@ -26,7 +26,7 @@ internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools po
     {
         var wrapped = base.WrapHandler(context, handler);
         if (pools.ForCluster(context.ClusterId) is not { } pool) return wrapped; // the gevent port: pooled, websockets
-        if (options.ConnectionPerRequest && wrapped is SocketsHttpHandler sockets) wrapped = new PreforkHttpHandler(sockets, connector, loggers.CreateLogger<PreforkHttpHandler>());
+        if (options.ConnectionPerRequest && wrapped is SocketsHttpHandler sockets) wrapped = new PreforkHttpHandler(sockets, connector, keepAlive);
         return new AdmittedProbeHandler(wrapped, pool, options.HealthCheckTimeout, time);
     }
 }

@@ -13,12 +13,10 @@ namespace OdooLatencyProxy.Forwarding;
 /// A destination that answers HTTP/1.1 without <c>Connection: close</c> would keep connections alive: from then on it
 /// gets the inner, pooled <see cref="SocketsHttpHandler"/>, as does anything else (https, an upgrade, HTTP/2).
 /// </summary>
-internal sealed partial class PreforkHttpHandler(SocketsHttpHandler inner, UpstreamConnector connector, ILogger logger) : DelegatingHandler(inner)
+internal sealed class PreforkHttpHandler(SocketsHttpHandler inner, UpstreamConnector connector, KeepAliveDestinations keepAlive) : DelegatingHandler(inner)
 {
-    private readonly ConcurrentDictionary<string, bool> _keepsAlive = new(StringComparer.OrdinalIgnoreCase);
-
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        Handles(request) && !_keepsAlive.ContainsKey(request.RequestUri!.Authority)
+        Handles(request) && !keepAlive.Contains(request.RequestUri!.Authority)
             ? SendOwnAsync(request, cancellationToken)
             : base.SendAsync(request, cancellationToken);
 
@@ -39,32 +37,15 @@ internal sealed partial class PreforkHttpHandler(SocketsHttpHandler inner, Upstr
         }
 
         var uri = request.RequestUri!;
-        Stream connection;
-        // The pooled handler's connect timeout (YARP's 15 s) bounds the connect here too: a host that drops SYNs fails
-        // as it did, rather than after the kernel's retries or the 720 s request timeout.
-        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            if (inner.ConnectTimeout != Timeout.InfiniteTimeSpan) connectTimeout.CancelAfter(inner.ConnectTimeout);
-            try
-            {
-                connection = await connector.ConnectAsync(new DnsEndPoint(uri.IdnHost, uri.Port), connectTimeout.Token);
-            }
-            catch (SocketException e)
-            {
-                throw new HttpRequestException(HttpRequestError.ConnectionError, $"{e.Message} ({uri.IdnHost}:{uri.Port})", e);
-            }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new HttpRequestException(HttpRequestError.ConnectionError, $"Connecting to {uri.IdnHost}:{uri.Port} timed out after {inner.ConnectTimeout.TotalSeconds:0.#} s.", e);
-            }
-        }
+        // The pooled handler's connect timeout (YARP's 15 s) bounds the connect here too.
+        var connection = await connector.ConnectForExchangeAsync(new DnsEndPoint(uri.IdnHost, uri.Port), inner.ConnectTimeout, cancellationToken);
 
         var exchange = new UpstreamExchange(connection);
         try
         {
             await exchange.SendAsync(request, cancellationToken);
             var response = await exchange.ReceiveAsync(request, cancellationToken);
-            if (exchange.ServerKeepsAlive && _keepsAlive.TryAdd(uri.Authority, true)) LogPooled(logger, uri.Authority);
+            if (exchange.ServerKeepsAlive) keepAlive.Add(uri.Authority);
             return response;
         }
         catch (Exception e)
@@ -75,7 +56,4 @@ internal sealed partial class PreforkHttpHandler(SocketsHttpHandler inner, Upstr
             throw new HttpRequestException(e is HttpIOException io ? io.HttpRequestError : HttpRequestError.Unknown, e.Message, e);
         }
     }
-
-    [LoggerMessage(EventId = 1120, Level = LogLevel.Information, Message = "Odoo at {Destination} keeps connections alive (HTTP/1.1): pooled connections from now on")]
-    private static partial void LogPooled(ILogger logger, string destination);
 }

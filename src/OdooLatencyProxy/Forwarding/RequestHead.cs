@@ -1,12 +1,17 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace OdooLatencyProxy.Forwarding;
 
 /// <summary>
-/// Writes an HTTP/1.1 request head for <see cref="UpstreamExchange"/>: the start line, Host, the headers YARP prepared
-/// (hop-by-hop ones left out) and the body's framing. No <c>Connection: close</c>: the connection is closed after the
-/// answer anyway, and a server that would keep it says so in its answer (<see cref="PreforkHttpHandler"/> then pools).
+/// Writes an HTTP/1.1 request head for <see cref="UpstreamExchange"/>: the start line, Host, the client's headers
+/// (hop-by-hop ones left out, as YARP leaves them out) with the proxy's own, and the body's framing. From the client's
+/// request itself (<see cref="RequestPath.WorkerForwarder"/>) or from a message YARP prepared (<see cref="PreforkHttpHandler"/>:
+/// health probes, and <c>ConnectionPerRequest</c>'s fallback). No <c>Connection: close</c>: the connection is closed
+/// after the answer anyway, and a server that would keep it says so in its answer (the destination is then pooled).
 /// </summary>
 internal static class RequestHead
 {
@@ -18,6 +23,79 @@ internal static class RequestHead
     {
         "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE", "Upgrade", "Expect", "Content-Length",
     };
+
+    // Hop-by-hop and proxy-only headers YARP never forwards (its RequestUtilities), and HTTP/2 pseudo-headers.
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Proxy-Authenticate", "Proxy-Authentication-Info", "Proxy-Authorization", "Proxy-Features", "Proxy-Instruction",
+        "Security-Scheme", "ALPN", "Close", "HTTP2-Settings", "Upgrade-Insecure-Requests", "Alt-Svc",
+    };
+
+    // Headers .NET keeps on a message's content: any of them on a request without a body gave it an empty one, which
+    // said Content-Length: 0. Kept, so Odoo sees the same head as through YARP's forwarder.
+    private static readonly HashSet<string> ContentHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Allow", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length", "Content-Location",
+        "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified",
+    };
+
+    /// <summary>
+    /// Writes the head of the client's request as YARP's forwarder sent it to the destination whose address is
+    /// <paramref name="prefix"/>: the client's Host (or <paramref name="hostHeader"/>), its headers but the hop-by-hop
+    /// ones, X-Forwarded-* (<paramref name="forwarded"/>), and <paramref name="trace"/>'s fields in place of the client's
+    /// trace fields when given. Returns the body's length, <see cref="Chunked"/>, or null when the request has no body.
+    /// </summary>
+    public static long? Write(HttpContext context, string prefix, string hostHeader, ForwardedHeaders forwarded, List<KeyValuePair<string, string>>? trace, UpstreamExchange output)
+    {
+        var request = context.Request;
+        Text(output, request.Method);
+        output.Append(" "u8);
+        var target = RequestUtilities.MakeDestinationAddress(prefix, request.Path, request.QueryString);
+        Text(output, target.PathAndQuery);
+        output.Append(" HTTP/1.1\r\nHost: "u8);
+        var host = request.Headers.Host;
+        Text(output, StringValues.IsNullOrEmpty(host) ? hostHeader : host.ToString());
+        output.Append("\r\n"u8);
+
+        var contentHeader = false;
+        foreach (var (name, values) in request.Headers)
+        {
+            if (Skipped.Contains(name) || NotForwarded.Contains(name) || name.StartsWith(':') || ForwardedHeaders.IsOneOf(name)) continue;
+            if (trace is not null && IsTraceField(name)) continue;
+            contentHeader |= ContentHeaders.Contains(name);
+            Header(output, name, values);
+        }
+        var (forwardedFor, realIp, proto, forwardedHost) = forwarded.For(context);
+        Header(output, "X-Forwarded-For", forwardedFor);
+        Header(output, "X-Real-IP", realIp);
+        Header(output, "X-Forwarded-Proto", proto);
+        Header(output, "X-Forwarded-Host", forwardedHost);
+        if (trace is not null)
+        {
+            foreach (var (name, value) in trace) Header(output, name, value);
+        }
+
+        long? body = null;
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0)
+        {
+            body = request.ContentLength ?? Chunked;
+        }
+        else if (contentHeader || HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
+        {
+            body = 0;
+        }
+        Framing(output, body);
+        return body;
+    }
+
+    private static bool IsTraceField(string name)
+    {
+        foreach (var field in System.Diagnostics.DistributedContextPropagator.Current.Fields)
+        {
+            if (string.Equals(field, name, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
 
     /// <summary>Writes the head; returns the body's length, <see cref="Chunked"/>, or null when the request has no body.</summary>
     public static long? Write(HttpRequestMessage request, UpstreamExchange output)
@@ -42,6 +120,12 @@ internal static class RequestHead
             body = 0; // as SocketsHttpHandler: these methods say so when their body is empty
         }
 
+        Framing(output, body);
+        return body;
+    }
+
+    private static void Framing(UpstreamExchange output, long? body)
+    {
         if (body >= 0)
         {
             output.Append("Content-Length: "u8);
@@ -53,7 +137,6 @@ internal static class RequestHead
             output.Append("Transfer-Encoding: chunked\r\n"u8);
         }
         output.Append("\r\n"u8);
-        return body;
     }
 
     /// <summary>Host[:port] of the destination, the port left out when it is the scheme's default, IPv6 in brackets.</summary>
@@ -68,19 +151,28 @@ internal static class RequestHead
         foreach (var (name, values) in headers)
         {
             if (Skipped.Contains(name)) continue;
-            Text(output, name);
-            output.Append(": "u8);
-            var separator = string.Equals(name, "Cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ";
-            var first = true;
-            foreach (var value in values)
-            {
-                if (!first) Text(output, separator);
-                Text(output, value);
-                first = false;
-            }
-            output.Append("\r\n"u8);
+            Header(output, name, values);
         }
     }
+
+    /// <summary>One field line; several values are joined as HttpClient joins them (a Cookie's with "; ").</summary>
+    private static void Header<TValues>(UpstreamExchange output, string name, TValues values)
+        where TValues : IEnumerable<string?>
+    {
+        Text(output, name);
+        output.Append(": "u8);
+        var separator = string.Equals(name, "Cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ";
+        var first = true;
+        foreach (var value in values)
+        {
+            if (!first) Text(output, separator);
+            Text(output, value ?? string.Empty);
+            first = false;
+        }
+        output.Append("\r\n"u8);
+    }
+
+    private static void Header(UpstreamExchange output, string name, string value) => Header(output, name, new StringValues(value));
 
     /// <summary>Latin-1; a CR, LF or NUL would split the head, and a character beyond Latin-1 cannot be sent: both refused.</summary>
     private static void Text(UpstreamExchange output, string text)

@@ -21,6 +21,20 @@ internal sealed class ResponseHead
     public long? ContentLength { get; private set; }
     public bool Chunked { get; private set; }
 
+    /// <summary>The header fields as Odoo sent them, in order; Content-Length left out (see <see cref="ContentLength"/>).</summary>
+    public IReadOnlyList<(string Name, string Value)> Fields => _fields;
+
+    /// <summary>The values of the fields named <paramref name="name"/>, joined with commas; empty without one.</summary>
+    public string Field(string name)
+    {
+        string? joined = null;
+        foreach (var (field, value) in _fields)
+        {
+            if (field.Equals(name, StringComparison.OrdinalIgnoreCase)) joined = joined is null ? value : joined + "," + value;
+        }
+        return joined ?? string.Empty;
+    }
+
     /// <summary>HTTP/1.1 without <c>Connection: close</c>: the server would have kept the connection for another request.</summary>
     public bool KeepsAlive => Version == System.Net.HttpVersion.Version11 && !_closes;
 

@@ -9,7 +9,7 @@ namespace OdooLatencyProxy.Forwarding;
 /// <see cref="HttpRequestError.ResponseEnded"/>, a malformed chunk with <see cref="HttpRequestError.InvalidResponse"/>,
 /// as SocketsHttpHandler's do. Disposing the content closes the connection.
 /// </summary>
-internal sealed class UpstreamBody(UpstreamExchange exchange, UpstreamBody.Framing framing, long contentLength) : HttpContent
+internal sealed class UpstreamBody(UpstreamExchange exchange, Stream body) : HttpContent
 {
     public enum Framing
     {
@@ -21,9 +21,10 @@ internal sealed class UpstreamBody(UpstreamExchange exchange, UpstreamBody.Frami
 
     private const int MaxChunkLine = 4 * 1024;
 
-    private Stream? _stream;
+    /// <summary>The body as a stream of its own (<see cref="RequestPath.WorkerForwarder"/> copies it to the client without a message).</summary>
+    public static Stream Open(UpstreamExchange exchange, Framing framing, long contentLength) => new BodyStream(exchange, framing, contentLength);
 
-    private Stream Body => _stream ??= new BodyStream(exchange, framing, contentLength);
+    private Stream Body => body;
 
     protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult(Body);
 
@@ -48,6 +49,7 @@ internal sealed class UpstreamBody(UpstreamExchange exchange, UpstreamBody.Frami
         base.Dispose(disposing);
     }
 
+    /// <summary>Disposing it closes the connection, as disposing the content does.</summary>
     private sealed class BodyStream(UpstreamExchange exchange, Framing framing, long remaining) : ReadOnlyStream
     {
         private bool _chunkEnded = true; // before the first chunk, as after one: a size line comes next

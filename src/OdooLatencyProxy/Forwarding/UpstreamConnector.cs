@@ -24,8 +24,36 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
 
     private readonly ConcurrentDictionary<string, ResolvedHost> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>How long a connection to Odoo may take to open: YARP's <see cref="SocketsHttpHandler.ConnectTimeout"/>, for the proxy's own client too.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Connects for an exchange of the proxy's own client: within <paramref name="timeout"/> (a host that drops SYNs fails
+    /// then, not after the kernel's retries or the request's timeout), failures as SocketsHttpHandler reports them.
+    /// </summary>
+    public async ValueTask<Stream> ConnectForExchangeAsync(DnsEndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout != Timeout.InfiniteTimeSpan) connectTimeout.CancelAfter(timeout);
+        try
+        {
+            return await ConnectAsync(endpoint, connectTimeout.Token);
+        }
+        catch (SocketException e)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"{e.Message} ({endpoint.Host}:{endpoint.Port})", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"Connecting to {endpoint.Host}:{endpoint.Port} timed out after {timeout.TotalSeconds:0.#} s.", e);
+        }
+    }
+
     /// <summary>Connects to the first of the host's addresses that accepts, as the default connector does.</summary>
-    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken) =>
+        new NetworkStream(await ConnectSocketAsync(endpoint, cancellationToken), ownsSocket: true);
+
+    private async ValueTask<Socket> ConnectSocketAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
     {
         var (host, port) = (endpoint.Host, endpoint.Port);
         var addresses = await AddressesAsync(host, cancellationToken);
@@ -36,7 +64,7 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
+                return socket;
             }
             catch (SocketException e)
             {

@@ -42,6 +42,25 @@ internal sealed class UpstreamExchange(Stream connection) : IDisposable
 
     public async Task<HttpResponseMessage> ReceiveAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var (head, body) = await ReceiveHeadAsync(request.Method == HttpMethod.Head, cancellationToken);
+        var response = new HttpResponseMessage((HttpStatusCode)head.Status)
+        {
+            Version = head.Version,
+            ReasonPhrase = head.Reason,
+            RequestMessage = request,
+        };
+        var content = new UpstreamBody(this, body);
+        head.CopyTo(response, content);
+        response.Content = content;
+        return response;
+    }
+
+    /// <summary>
+    /// Reads Odoo's final answer head (interim 1xx ones skipped) and returns it with its body, which reads from this
+    /// exchange; <paramref name="headRequest"/>: the request was HEAD, so the answer has no body whatever its head says.
+    /// </summary>
+    public async Task<(ResponseHead Head, Stream Body)> ReceiveHeadAsync(bool headRequest, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var headLength = await ReadHeadAsync(cancellationToken);
@@ -53,22 +72,13 @@ internal sealed class UpstreamExchange(Stream connection) : IDisposable
                 continue; // 100 Continue, 103 Early Hints: the final answer follows
             }
 
-            var response = new HttpResponseMessage((HttpStatusCode)head.Status)
-            {
-                Version = head.Version,
-                ReasonPhrase = head.Reason,
-                RequestMessage = request,
-            };
-            var noBody = request.Method == HttpMethod.Head || head.Status is 204 or 304;
+            var noBody = headRequest || head.Status is 204 or 304;
             var framing = noBody ? UpstreamBody.Framing.None
                 : head.Chunked ? UpstreamBody.Framing.Chunked
                 : head.ContentLength is not null ? UpstreamBody.Framing.Length
                 : UpstreamBody.Framing.UntilClose;
-            var content = new UpstreamBody(this, framing, noBody ? 0 : head.ContentLength ?? 0);
             ServerKeepsAlive = head.KeepsAlive;
-            head.CopyTo(response, content);
-            response.Content = content;
-            return response;
+            return (head, UpstreamBody.Open(this, framing, noBody ? 0 : head.ContentLength ?? 0));
         }
     }
 

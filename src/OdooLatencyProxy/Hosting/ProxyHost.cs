@@ -169,6 +169,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton<RequestBuffering>();
         builder.Services.AddSingleton<WorkerAdmission>();
         builder.Services.AddSingleton<UpstreamCall>();
+        builder.Services.AddSingleton<WorkerForwarder>();
         builder.Services.AddSingleton<ResponseBuffering>();
         builder.Services.AddSingleton<ExchangeRecording>();
         builder.Services.AddSingleton<ProxyPipeline>();
@@ -193,6 +194,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
         // Connections to Odoo, one per request with prefork workers: addresses resolved once, not per connection.
         builder.Services.AddSingleton(sp => new UpstreamConnector(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<KeepAliveDestinations>();
         // Health probes take a worker like any request (never more than the worker limit at Odoo), and count only when they ran.
         builder.Services.AddSingleton<IForwarderHttpClientFactory, OdooHttpClientFactory>();
         builder.Services.AddSingleton<IProbingRequestFactory, ProbeRequestFactory>();
@@ -205,11 +207,13 @@ public sealed class ProxyHost : IAsyncDisposable
         _ = app.Services.GetRequiredService<OdooMeter>();
         _ = app.Services.GetService<AccessLogJoin>();
         var pipeline = app.Services.GetRequiredService<ProxyPipeline>();
+        var workers = app.Services.GetRequiredService<WorkerForwarder>();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(pipeline.InvokeAsync);
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
+            proxy.Use(workers.InvokeAsync); // Odoo's HTTP workers; YARP's forwarder for the rest
         });
         return app;
     }

@@ -4,18 +4,11 @@ using OdooLatencyProxy.Odoo.Classification;
 
 namespace OdooLatencyProxy.RequestPath;
 
-/// <summary>
-/// A streamed response that keeps a copy of its first bytes as they pass, and judges the outcome
-/// (JSON-RPC error, XML-RPC fault) from them; never buffers more than the detector needs.
-/// </summary>
+/// <summary>A streamed response, as YARP's forwarder reads it, judged by <see cref="OutcomePeekingStream"/> as it passes.</summary>
 internal sealed class OutcomePeekingContent(HttpContent inner, int status, ProxyExchange exchange) : HttpContent
 {
-    private readonly byte[] _prefix = new byte[ResponseOutcomeDetector.DefaultPrefixBytes];
-    private int _length;
-    private bool _judged;
-
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new PeekingStream(await inner.ReadAsStreamAsync(cancellationToken), this);
+        new OutcomePeekingStream(await inner.ReadAsStreamAsync(cancellationToken), status, inner.Headers.ContentType?.ToString(), ResponseBuffering.Encoding(inner), exchange);
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
@@ -39,6 +32,25 @@ internal sealed class OutcomePeekingContent(HttpContent inner, int status, Proxy
         if (disposing) inner.Dispose();
         base.Dispose(disposing);
     }
+}
+
+/// <summary>
+/// A streamed response body that keeps a copy of its first bytes as they pass, and judges the outcome
+/// (JSON-RPC error, XML-RPC fault) from them; never buffers more than the detector needs.
+/// </summary>
+internal sealed class OutcomePeekingStream(Stream source, int status, string? contentType, string encoding, ProxyExchange exchange) : ReadOnlyStream
+{
+    private readonly byte[] _prefix = new byte[ResponseOutcomeDetector.DefaultPrefixBytes];
+    private int _length;
+    private bool _judged;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await source.ReadAsync(buffer, cancellationToken);
+        // YARP first reads zero bytes to wait for data: only an empty result for a real buffer is the end.
+        if (read > 0 || !buffer.IsEmpty) Saw(buffer.Span[..read], ended: read == 0);
+        return read;
+    }
 
     private void Saw(ReadOnlySpan<byte> data, bool ended)
     {
@@ -48,24 +60,12 @@ internal sealed class OutcomePeekingContent(HttpContent inner, int status, Proxy
         _length += take;
         if (!ended && _length < _prefix.Length) return;
         _judged = true;
-        exchange.DetectedOutcome = ResponseOutcomeDetector.Detect(status, inner.Headers.ContentType?.ToString(),
-            ResponseBuffering.Encoding(inner), _prefix.AsSpan(0, _length), isCompleteBody: ended);
+        exchange.DetectedOutcome = ResponseOutcomeDetector.Detect(status, contentType, encoding, _prefix.AsSpan(0, _length), isCompleteBody: ended);
     }
 
-    private sealed class PeekingStream(Stream source, OutcomePeekingContent owner) : ReadOnlyStream
+    protected override void Dispose(bool disposing)
     {
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await source.ReadAsync(buffer, cancellationToken);
-            // YARP first reads zero bytes to wait for data: only an empty result for a real buffer is the end.
-            if (read > 0 || !buffer.IsEmpty) owner.Saw(buffer.Span[..read], ended: read == 0);
-            return read;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) source.Dispose();
-            base.Dispose(disposing);
-        }
+        if (disposing) source.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -66,7 +66,7 @@ public static class RawHttp
         string? Find(string name) => headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
         var lengthText = Find("Content-Length");
         var status = int.Parse(parts[1], CultureInfo.InvariantCulture);
-        var body = status is 304 or 101 ? []
+        var body = status is 304 or 204 or 101 ? []
             : lengthText is not null ? await reader.ReadExactAsync(long.Parse(lengthText, CultureInfo.InvariantCulture), ct)
             : string.Equals(Find("Transfer-Encoding"), "chunked", StringComparison.OrdinalIgnoreCase) ? await ReadChunkedAsync(reader, ct)
             : await reader.ReadToEndAsync(ct);
