@@ -37,8 +37,12 @@ internal sealed class PreforkHttpHandler(SocketsHttpHandler inner, UpstreamConne
         }
 
         var uri = request.RequestUri!;
-        // The pooled handler's connect timeout (YARP's 15 s) bounds the connect here too.
-        var connection = await connector.ConnectForExchangeAsync(new DnsEndPoint(uri.IdnHost, uri.Port), inner.ConnectTimeout, cancellationToken);
+        // The pooled handler's connect timeout (YARP's 15 s) bounds the connect here too; YARP bounds the rest.
+        Stream connection;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connection = await connector.ConnectForExchangeAsync(new DnsEndPoint(uri.IdnHost, uri.Port), inner.ConnectTimeout, deadline, cancellationToken);
+        }
 
         var exchange = new UpstreamExchange(connection);
         try

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace OdooLatencyProxy.Forwarding;
 
@@ -40,18 +39,17 @@ internal static class RequestHead
     };
 
     /// <summary>
-    /// Writes the head of the client's request as YARP's forwarder sent it to the destination whose address is
-    /// <paramref name="prefix"/>: the client's Host (or <paramref name="hostHeader"/>), its headers but the hop-by-hop
+    /// Writes the head of the client's request as YARP's forwarder sent it, to <paramref name="target"/> (the request
+    /// target for the destination): the client's Host (or <paramref name="hostHeader"/>), its headers but the hop-by-hop
     /// ones, X-Forwarded-* (<paramref name="forwarded"/>), and <paramref name="trace"/>'s fields in place of the client's
     /// trace fields when given. Returns the body's length, <see cref="Chunked"/>, or null when the request has no body.
     /// </summary>
-    public static long? Write(HttpContext context, string prefix, string hostHeader, ForwardedHeaders forwarded, List<KeyValuePair<string, string>>? trace, UpstreamExchange output)
+    public static long? Write(HttpContext context, string target, string hostHeader, ForwardedHeaders forwarded, List<KeyValuePair<string, string>>? trace, UpstreamExchange output)
     {
         var request = context.Request;
         Text(output, request.Method);
         output.Append(" "u8);
-        var target = RequestUtilities.MakeDestinationAddress(prefix, request.Path, request.QueryString);
-        Text(output, target.PathAndQuery);
+        Text(output, target);
         output.Append(" HTTP/1.1\r\nHost: "u8);
         var host = request.Headers.Host;
         Text(output, StringValues.IsNullOrEmpty(host) ? hostHeader : host.ToString());

@@ -28,16 +28,17 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Connects for an exchange of the proxy's own client: within <paramref name="timeout"/> (a host that drops SYNs fails
-    /// then, not after the kernel's retries or the request's timeout), failures as SocketsHttpHandler reports them.
+    /// Connects for an exchange of the proxy's own client: within <paramref name="timeout"/>, armed on
+    /// <paramref name="deadline"/> (a source linked to <paramref name="cancellationToken"/> that the caller goes on
+    /// re-arming for the exchange's other steps: one timer per exchange), so a host that drops SYNs fails then, not after
+    /// the kernel's retries or the request's timeout; failures as SocketsHttpHandler reports them.
     /// </summary>
-    public async ValueTask<Stream> ConnectForExchangeAsync(DnsEndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    public async ValueTask<Stream> ConnectForExchangeAsync(DnsEndPoint endpoint, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
-        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeout != Timeout.InfiniteTimeSpan) connectTimeout.CancelAfter(timeout);
+        if (timeout != Timeout.InfiniteTimeSpan) deadline.CancelAfter(timeout);
         try
         {
-            return await ConnectAsync(endpoint, connectTimeout.Token);
+            return await ConnectAsync(endpoint, deadline.Token);
         }
         catch (SocketException e)
         {

@@ -41,8 +41,9 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
 
         // Opening the stream reads nothing (the head is read already); a failure would be YARP's 502 for a broken head.
         var body = await upstream.ReadAsStreamAsync(context.CancellationToken);
+        using var inactivity = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var drained = await DrainAsync(context.HttpContext, exchange, body, upstream, (int)response.StatusCode,
-            upstream.Headers.ContentType?.ToString(), Encoding(upstream), context.CancellationToken);
+            upstream.Headers.ContentType?.ToString(), Encoding(upstream), inactivity, context.CancellationToken);
         if (drained is not { } result)
         {
             // Headers have not reached the client yet, so a clean 502/504 replaces the broken response.
@@ -58,12 +59,13 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
 
     /// <summary>
     /// Reads <paramref name="body"/> into a buffer freed with the exchange, up to the cap; judges the outcome on its first
-    /// bytes. When it was read whole, <paramref name="upstream"/> is disposed (the connection closed) and the worker given
+    /// bytes; each read is bounded by the timeout, armed on <paramref name="inactivity"/> (linked to
+    /// <paramref name="cancellationToken"/>). When it was read whole, <paramref name="upstream"/> is disposed (the connection closed) and the worker given
     /// back; otherwise <c>Remainder</c> is the body still to stream. Null when reading failed: the worker is given back, the
     /// failure is on the exchange, and the client is owed <see cref="FailureStatus"/> with <see cref="FailureText"/>.
     /// </summary>
     public async ValueTask<(SpillBuffer Buffer, Stream? Remainder)?> DrainAsync(HttpContext http, ProxyExchange exchange, Stream body, IDisposable upstream,
-        int status, string? contentType, string encoding, CancellationToken cancellationToken)
+        int status, string? contentType, string encoding, CancellationTokenSource inactivity, CancellationToken cancellationToken)
     {
         // At least the bytes that decide the outcome stay in memory.
         var buffer = new SpillBuffer(Math.Max(options.BufferMemoryBytes, ResponseOutcomeDetector.DefaultPrefixBytes), options.EffectiveTempDirectory);
@@ -73,7 +75,6 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            using var inactivity = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             long total = 0;
             while (true)
             {

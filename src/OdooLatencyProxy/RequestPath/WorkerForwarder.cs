@@ -61,29 +61,28 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
     {
         // UpstreamCall's token: cancelled only when the client has gone and the proxy is stopping.
         var aborted = context.RequestAborted;
+        // One timer for the whole exchange, re-armed at each step: the connect, the answer's head, each read of its body.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         UpstreamExchange? upstream = null;
         Stream? body = null;
         try
         {
             ResponseHead head;
-            using (var activity = CancellationTokenSource.CreateLinkedTokenSource(aborted))
+            try
             {
-                try
-                {
-                    upstream = new UpstreamExchange(await connector.ConnectForExchangeAsync(destination.Endpoint, UpstreamConnector.ConnectTimeout, aborted));
-                    activity.CancelAfter(options.Timeout);
-                    if (!await SendAsync(context, destination, upstream, activity.Token)) return;
-                    (head, body) = await upstream.ReceiveHeadAsync(HttpMethods.IsHead(context.Request.Method), activity.Token);
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
-                {
-                    // As YARP's forwarder: the client gone, Odoo silent past the timeout, or Odoo unreachable or not speaking HTTP.
-                    var (error, status) = aborted.IsCancellationRequested ? (ForwarderError.RequestCanceled, StatusCodes.Status400BadRequest)
-                        : e is OperationCanceledException ? (ForwarderError.RequestTimedOut, StatusCodes.Status504GatewayTimeout)
-                        : (ForwarderError.Request, StatusCodes.Status502BadGateway);
-                    Fail(context, error, e, status);
-                    return;
-                }
+                upstream = new UpstreamExchange(await connector.ConnectForExchangeAsync(destination.Endpoint, UpstreamConnector.ConnectTimeout, deadline, aborted));
+                deadline.CancelAfter(options.Timeout);
+                if (!await SendAsync(context, destination, upstream, deadline.Token)) return;
+                (head, body) = await upstream.ReceiveHeadAsync(HttpMethods.IsHead(context.Request.Method), deadline.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+            {
+                // As YARP's forwarder: the client gone, Odoo silent past the timeout, or Odoo unreachable or not speaking HTTP.
+                var (error, status) = aborted.IsCancellationRequested ? (ForwarderError.RequestCanceled, StatusCodes.Status400BadRequest)
+                    : e is OperationCanceledException ? (ForwarderError.RequestTimedOut, StatusCodes.Status504GatewayTimeout)
+                    : (ForwarderError.Request, StatusCodes.Status502BadGateway);
+                Fail(context, error, e, status);
+                return;
             }
             if (upstream.ServerKeepsAlive) keepAlive.Add(destination.Authority);
 
@@ -102,7 +101,7 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
             var encoding = head.Field(HeaderNames.ContentEncoding);
             if (buffering.Buffers(head.ContentLength))
             {
-                var drained = await buffering.DrainAsync(context, exchange, body, upstream, head.Status, contentType, encoding, aborted);
+                var drained = await buffering.DrainAsync(context, exchange, body, upstream, head.Status, contentType, encoding, deadline, aborted);
                 if (drained is not { } result)
                 {
                     // UpstreamCall answers it, with the reason the exchange holds.
@@ -116,7 +115,7 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
             {
                 body = new OutcomePeekingStream(body, head.Status, contentType, encoding, exchange);
             }
-            await CopyBodyAsync(context, exchange, body, aborted);
+            await CopyBodyAsync(context, exchange, body, deadline, aborted);
         }
         finally
         {
@@ -128,7 +127,7 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
     /// <summary>Sends the head and the body; false when the client's body failed (reported and answered here).</summary>
     private async ValueTask<bool> SendAsync(HttpContext context, Destination destination, UpstreamExchange upstream, CancellationToken cancellationToken)
     {
-        var length = RequestHead.Write(context, destination.Prefix, destination.HostHeader, forwarded, TraceFields(), upstream);
+        var length = RequestHead.Write(context, destination.Target(context.Request), destination.HostHeader, forwarded, TraceFields(), upstream);
         if (length is null or 0)
         {
             await upstream.FlushAsync(cancellationToken);
@@ -194,11 +193,14 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
         if (head.ContentLength is { } length && !(length == 0 && head.Status is 204 or 205)) response.ContentLength = length;
     }
 
-    /// <summary>Copies the body to the client; a failure after the head has left aborts the client's connection, so a cut body never looks whole.</summary>
-    private async Task CopyBodyAsync(HttpContext context, ProxyExchange exchange, Stream body, CancellationToken aborted)
+    /// <summary>
+    /// Copies the body to the client, each read and each write bounded by the timeout (YARP's activity timeout: no
+    /// progress either way); a failure after the head has left aborts the client's connection, so a cut body never
+    /// looks whole.
+    /// </summary>
+    private async Task CopyBodyAsync(HttpContext context, ProxyExchange exchange, Stream body, CancellationTokenSource deadline, CancellationToken aborted)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
-        using var inactivity = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         try
         {
             while (true)
@@ -206,8 +208,8 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
                 int read;
                 try
                 {
-                    inactivity.CancelAfter(options.Timeout);
-                    read = await body.ReadAsync(chunk.AsMemory(0, CopyBufferBytes), inactivity.Token);
+                    deadline.CancelAfter(options.Timeout);
+                    read = await body.ReadAsync(chunk.AsMemory(0, CopyBufferBytes), deadline.Token);
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
                 {
@@ -219,11 +221,13 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
                 if (read == 0) return;
                 try
                 {
-                    await context.Response.Body.WriteAsync(chunk.AsMemory(0, read), aborted);
+                    deadline.CancelAfter(options.Timeout);
+                    await context.Response.Body.WriteAsync(chunk.AsMemory(0, read), deadline.Token);
                 }
                 catch (Exception e) when (e is IOException or OperationCanceledException)
                 {
-                    Fail(context, e is OperationCanceledException ? ForwarderError.ResponseBodyCanceled : ForwarderError.ResponseBodyClient, e,
+                    // The client went, or stalled past the timeout.
+                    Fail(context, aborted.IsCancellationRequested ? ForwarderError.ResponseBodyCanceled : ForwarderError.ResponseBodyClient, e,
                         StatusCodes.Status502BadGateway);
                     return;
                 }
@@ -264,23 +268,47 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
 
     private sealed record ForwardingFailure(ForwarderError Error, Exception? Exception) : IForwarderErrorFeature;
 
-    /// <summary>A destination's address, read once: YARP's prefix for the request target, and where to connect.</summary>
+    /// <summary>A destination's address, read once: where to connect, and how a request's target is written for it.</summary>
     private sealed class Destination
     {
+        // YARP's characters that a path needs no escaping for (its RequestUtilities); a query of them, less '%', is sent as it is.
+        private static readonly SearchValues<char> PlainPath =
+            SearchValues.Create("!$&'()*+,-./0123456789:;=@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~");
+
+        private static readonly SearchValues<char> PlainQuery =
+            SearchValues.Create("!$&'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~");
+
+        private readonly string _address;
+        private readonly bool _addressHasPath;
+
         public Destination(string address)
         {
             var uri = new Uri(address);
-            Prefix = address;
+            _address = address;
+            _addressHasPath = uri.AbsolutePath != "/";
             Authority = uri.Authority;
             Endpoint = new DnsEndPoint(uri.IdnHost, uri.Port);
             HostHeader = RequestHead.Authority(uri);
             PlainHttp = uri.Scheme == Uri.UriSchemeHttp;
         }
 
-        public string Prefix { get; }
         public string Authority { get; }
         public string HostHeader { get; }
         public DnsEndPoint Endpoint { get; }
         public bool PlainHttp { get; }
+
+        /// <summary>
+        /// The request target YARP's forwarder sent (its destination address, then <see cref="Uri.PathAndQuery"/>),
+        /// built without a <see cref="Uri"/> when nothing in it needs escaping or normalising (nearly every request).
+        /// </summary>
+        public string Target(HttpRequest request)
+        {
+            var path = request.Path.Value ?? string.Empty;
+            var query = request.QueryString.Value ?? string.Empty;
+            var plain = !_addressHasPath && path.AsSpan().IndexOfAnyExcept(PlainPath) < 0 && query.AsSpan(Math.Min(1, query.Length)).IndexOfAnyExcept(PlainQuery) < 0
+                && !path.Contains("/.", StringComparison.Ordinal) && !path.Contains("./", StringComparison.Ordinal) && !path.EndsWith('.');
+            if (!plain) return RequestUtilities.MakeDestinationAddress(_address, request.Path, request.QueryString).PathAndQuery;
+            return path.Length == 0 ? "/" + query : query.Length == 0 ? path : path + query;
+        }
     }
 }

@@ -30,7 +30,11 @@ public sealed class WorkerForwarderTests
         "DELETE /api/x HTTP/1.1\r\nHost: erp\r\n\r\n",
         // HTTP/1.0 without Host: Odoo is told the destination's.
         "GET /web/login HTTP/1.0\r\n\r\n",
-        "GET /web/content/%E2%82%AC%20file.pdf?download=true&x=%26 HTTP/1.1\r\nHost: erp\r\nAccept-Encoding: gzip, br\r\n\r\n");
+        "GET /web/content/%E2%82%AC%20file.pdf?download=true&x=%26 HTTP/1.1\r\nHost: erp\r\nAccept-Encoding: gzip, br\r\n\r\n",
+        // Targets written without a Uri (nothing to escape) and with one (dot segments, a quote, a bare %).
+        "GET /web/assets/1/web.assets_frontend.min.js?debug=assets&unique=9f2,a:b HTTP/1.1\r\nHost: erp\r\n\r\n",
+        "GET /web/./static/../login.?redirect=/odoo/action-12 HTTP/1.1\r\nHost: erp\r\n\r\n",
+        "GET /.well-known/x?a=\"b\"&c=% HTTP/1.1\r\nHost: erp\r\n\r\n");
 
     [Theory]
     [MemberData(nameof(Requests))]
