@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,27 +18,29 @@ internal static class RequestHead
 {
     public const long Chunked = -1;
 
-    // Framing and connection management are this writer's; Expect is dropped because the body is sent at once (the
-    // proxy has usually buffered it already) and an interim 100 Continue is skipped when Odoo sends one anyway.
-    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>
+    /// Hop-by-hop and proxy-only fields YARP's forwarder never passes on, either way (its RequestUtilities): the
+    /// connection's own, not the message's. The request writer and <see cref="RequestPath.WorkerForwarder"/>'s response
+    /// copy leave them out.
+    /// </summary>
+    public static readonly FrozenSet<string> HopByHop = new[]
     {
-        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE", "Upgrade", "Expect", "Content-Length",
-    };
+        "Connection", "Transfer-Encoding", "Keep-Alive", "Upgrade", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authentication-Info",
+        "Proxy-Authorization", "Proxy-Features", "Proxy-Instruction", "Security-Scheme", "ALPN", "Close", "HTTP2-Settings",
+        "Upgrade-Insecure-Requests", "TE", "Alt-Svc",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    // Hop-by-hop and proxy-only headers YARP never forwards (its RequestUtilities), and HTTP/2 pseudo-headers.
-    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Proxy-Authenticate", "Proxy-Authentication-Info", "Proxy-Authorization", "Proxy-Features", "Proxy-Instruction",
-        "Security-Scheme", "ALPN", "Close", "HTTP2-Settings", "Upgrade-Insecure-Requests", "Alt-Svc",
-    };
+    // Host and the framing are this writer's; Expect is dropped because the body is sent at once (the proxy has usually
+    // buffered it already) and an interim 100 Continue is skipped when Odoo sends one anyway.
+    private static readonly FrozenSet<string> Written = new[] { "Host", "Expect", "Content-Length" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     // Headers .NET keeps on a message's content: any of them on a request without a body gave it an empty one, which
     // said Content-Length: 0. Kept, so Odoo sees the same head as through YARP's forwarder.
-    private static readonly HashSet<string> ContentHeaders = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly FrozenSet<string> ContentHeaders = new[]
     {
         "Allow", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length", "Content-Location",
         "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified",
-    };
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Writes the head of the client's request as YARP's forwarder sent it, to <paramref name="target"/> (the request
@@ -44,7 +48,7 @@ internal static class RequestHead
     /// ones, X-Forwarded-* (<paramref name="forwarded"/>), and <paramref name="trace"/>'s fields in place of the client's
     /// trace fields when given. Returns the body's length, <see cref="Chunked"/>, or null when the request has no body.
     /// </summary>
-    public static long? Write(HttpContext context, string target, string hostHeader, ForwardedHeaders forwarded, List<KeyValuePair<string, string>>? trace, UpstreamExchange output)
+    public static long? Write(HttpContext context, string target, string hostHeader, ForwardedHeaders forwarded, Activity? trace, UpstreamExchange output)
     {
         var request = context.Request;
         Text(output, request.Method);
@@ -58,8 +62,8 @@ internal static class RequestHead
         var contentHeader = false;
         foreach (var (name, values) in request.Headers)
         {
-            if (Skipped.Contains(name) || NotForwarded.Contains(name) || name.StartsWith(':') || ForwardedHeaders.IsOneOf(name)) continue;
-            if (trace is not null && IsTraceField(name)) continue;
+            if (Written.Contains(name) || HopByHop.Contains(name) || name.StartsWith(':') || ForwardedHeaders.IsOneOf(name)) continue;
+            if (trace is not null && TraceFields.Contains(name)) continue;
             contentHeader |= ContentHeaders.Contains(name);
             Header(output, name, values);
         }
@@ -70,7 +74,10 @@ internal static class RequestHead
         Header(output, "X-Forwarded-Host", forwardedHost);
         if (trace is not null)
         {
-            foreach (var (name, value) in trace) Header(output, name, value);
+            DistributedContextPropagator.Current.Inject(trace, output, static (carrier, name, value) =>
+            {
+                if (carrier is UpstreamExchange head && value is not null) Header(head, name, value);
+            });
         }
 
         long? body = null;
@@ -86,14 +93,25 @@ internal static class RequestHead
         return body;
     }
 
-    private static bool IsTraceField(string name)
+    // The fields the propagator writes (traceparent, tracestate, ...), as a set; rebuilt if another propagator is set.
+    private static TraceFieldSet? s_traceFields;
+
+    private static FrozenSet<string> TraceFields
     {
-        foreach (var field in System.Diagnostics.DistributedContextPropagator.Current.Fields)
+        get
         {
-            if (string.Equals(field, name, StringComparison.OrdinalIgnoreCase)) return true;
+            var propagator = DistributedContextPropagator.Current;
+            var known = s_traceFields;
+            if (known is null || !ReferenceEquals(known.Propagator, propagator))
+            {
+                known = new TraceFieldSet(propagator, propagator.Fields.ToFrozenSet(StringComparer.OrdinalIgnoreCase));
+                s_traceFields = known;
+            }
+            return known.Fields;
         }
-        return false;
     }
+
+    private sealed record TraceFieldSet(DistributedContextPropagator Propagator, FrozenSet<string> Fields);
 
     /// <summary>Writes the head; returns the body's length, <see cref="Chunked"/>, or null when the request has no body.</summary>
     public static long? Write(HttpRequestMessage request, UpstreamExchange output)
@@ -148,7 +166,7 @@ internal static class RequestHead
     {
         foreach (var (name, values) in headers)
         {
-            if (Skipped.Contains(name)) continue;
+            if (Written.Contains(name) || HopByHop.Contains(name)) continue;
             Header(output, name, values);
         }
     }

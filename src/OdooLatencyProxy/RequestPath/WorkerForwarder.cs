@@ -27,14 +27,6 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
 {
     private const int CopyBufferBytes = 64 * 1024;
 
-    // Response fields YARP's forwarder never copies to the client: hop-by-hop and proxy-only ones (its RequestUtilities).
-    private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Transfer-Encoding", "Keep-Alive", "Upgrade", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authentication-Info",
-        "Proxy-Authorization", "Proxy-Features", "Proxy-Instruction", "Security-Scheme", "ALPN", "Close", "HTTP2-Settings",
-        "Upgrade-Insecure-Requests", "TE", "Alt-Svc",
-    };
-
     private readonly ConcurrentDictionary<string, Destination> _destinations = new(StringComparer.Ordinal);
 
     /// <summary>A YARP pipeline step: forwards the request itself, or hands it on to YARP's forwarder.</summary>
@@ -127,7 +119,7 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
     /// <summary>Sends the head and the body; false when the client's body failed (reported and answered here).</summary>
     private async ValueTask<bool> SendAsync(HttpContext context, Destination destination, UpstreamExchange upstream, CancellationToken cancellationToken)
     {
-        var length = RequestHead.Write(context, destination.Target(context.Request), destination.HostHeader, forwarded, TraceFields(), upstream);
+        var length = RequestHead.Write(context, destination.Target(context.Request), destination.HostHeader, forwarded, options.PropagateTraceContext ? Activity.Current : null, upstream);
         if (length is null or 0)
         {
             await upstream.FlushAsync(cancellationToken);
@@ -186,7 +178,7 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
         var headers = response.Headers;
         foreach (var (name, value) in head.Fields)
         {
-            if (NotCopied.Contains(name)) continue;
+            if (RequestHead.HopByHop.Contains(name)) continue;
             headers[name] = StringValues.Concat(headers[name], value); // several fields (Set-Cookie) stay several
         }
         // A "Content-Length: 0" on a status that has no body is dropped, as YARP's forwarder drops it.
@@ -252,18 +244,6 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
         {
             context.Abort();
         }
-    }
-
-    /// <summary>The proxy's span's trace fields (traceparent, ...) to send in place of the client's; null to pass the client's on.</summary>
-    private List<KeyValuePair<string, string>>? TraceFields()
-    {
-        if (!options.PropagateTraceContext || Activity.Current is not { } activity) return null;
-        var fields = new List<KeyValuePair<string, string>>(2);
-        DistributedContextPropagator.Current.Inject(activity, fields, static (carrier, name, value) =>
-        {
-            if (carrier is List<KeyValuePair<string, string>> list && value is not null) list.Add(new(name, value));
-        });
-        return fields;
     }
 
     private sealed record ForwardingFailure(ForwarderError Error, Exception? Exception) : IForwarderErrorFeature;

@@ -80,11 +80,24 @@ public sealed class WorkerForwarderTests
         Assert.Equal(yarp.BodyText, own.BodyText);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OdooGetsTheProxysSpan_ChildOfTheClients(bool ownForwarder)
+    {
+        const string client = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var (received, _) = await ThroughAsync(ownForwarder, $"GET /web HTTP/1.1\r\nHost: erp\r\ntraceparent: {client}\r\n\r\n", Ok, propagateTraceContext: true);
+
+        var traceparent = Assert.Single(Lines(received).Fields, f => f.StartsWith("traceparent:", StringComparison.Ordinal));
+        Assert.StartsWith("traceparent: 00-0af7651916cd43dd8448eb211c80319c-", traceparent, StringComparison.Ordinal);
+        Assert.NotEqual($"traceparent: {client}", traceparent);
+    }
+
     /// <summary>The request Odoo received (its own address written as ODOO) and the response the client got.</summary>
-    private static async Task<(string Request, RawResponse Response)> ThroughAsync(bool ownForwarder, string request, string answer)
+    private static async Task<(string Request, RawResponse Response)> ThroughAsync(bool ownForwarder, string request, string answer, bool propagateTraceContext = false)
     {
         await using var upstream = new ScriptedUpstream { Answer = answer };
-        var options = TestProxy.Options(new Uri($"http://127.0.0.1:{upstream.Port}")) with { ConnectionPerRequest = ownForwarder, PropagateTraceContext = false };
+        var options = TestProxy.Options(new Uri($"http://127.0.0.1:{upstream.Port}")) with { ConnectionPerRequest = ownForwarder, PropagateTraceContext = propagateTraceContext };
         await using var proxy = await ProxyHost.StartAsync(options);
         var response = await RawHttp.ExchangeAsync(proxy.PublicUri, Encoding.Latin1.GetBytes(request));
         // The health probe may have come first; .NET's client tries again on a connection that closed before an answer.
