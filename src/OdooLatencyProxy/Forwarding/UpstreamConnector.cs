@@ -51,10 +51,7 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
     }
 
     /// <summary>Connects to the first of the host's addresses that accepts, as the default connector does.</summary>
-    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken) =>
-        new NetworkStream(await ConnectSocketAsync(endpoint, cancellationToken), ownsSocket: true);
-
-    private async ValueTask<Socket> ConnectSocketAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
     {
         var (host, port) = (endpoint.Host, endpoint.Port);
         var addresses = await AddressesAsync(host, cancellationToken);
@@ -65,7 +62,7 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
-                return socket;
+                return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException e)
             {
