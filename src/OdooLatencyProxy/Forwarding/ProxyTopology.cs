@@ -16,6 +16,18 @@ public sealed class ProxyTopology
     /// <summary>Cluster of Odoo's gevent port (8072): websockets and long polling, never counted against workers.</summary>
     public const string GeventCluster = "odoo-gevent";
 
+    /// <summary>The route of Odoo's HTTP workers: every path the gevent routes do not take (<see cref="ForGevent"/>).</summary>
+    public const string WorkersRoute = "odoo";
+
+    /// <summary>
+    /// Whether a request path takes a gevent route (<c>/websocket</c>, <c>/longpolling/...</c>), as ASP.NET Core's
+    /// routing matches the two route patterns below: case-insensitive, a trailing slash allowed. Everything else is the
+    /// workers', served before routing (the request path's <c>WorkerRoute</c>).
+    /// </summary>
+    public static bool ForGevent(PathString path) =>
+        path.StartsWithSegments("/longpolling", StringComparison.OrdinalIgnoreCase)
+        || (path.StartsWithSegments("/websocket", StringComparison.OrdinalIgnoreCase, out var rest) && (!rest.HasValue || rest.Value == "/"));
+
     /// <summary>Builds routes and clusters from validated options.</summary>
     public ProxyTopology(ProxyOptions options)
     {
@@ -26,7 +38,7 @@ public sealed class ProxyTopology
         [
             new RouteConfig { RouteId = "realtime-websocket", ClusterId = GeventCluster, Order = 0, Match = new RouteMatch { Path = "/websocket" } },
             new RouteConfig { RouteId = "realtime-longpolling", ClusterId = GeventCluster, Order = 0, Match = new RouteMatch { Path = "/longpolling/{**rest}" } },
-            new RouteConfig { RouteId = "odoo", ClusterId = WorkersCluster, Order = 1, Match = new RouteMatch { Path = "{**catch-all}" } },
+            new RouteConfig { RouteId = WorkersRoute, ClusterId = WorkersCluster, Order = 1, Match = new RouteMatch { Path = "{**catch-all}" } },
         ];
         Clusters =
         [

@@ -173,6 +173,7 @@ public sealed class ProxyHost : IAsyncDisposable
         builder.Services.AddSingleton<ResponseBuffering>();
         builder.Services.AddSingleton<ExchangeRecording>();
         builder.Services.AddSingleton<ProxyPipeline>();
+        builder.Services.AddSingleton<WorkerRoute>();
         AddTelemetry(builder.Services, telemetry);
         AddAccessLogJoin(builder.Services, telemetry, configuration);
         builder.Services.AddReverseProxy()
@@ -208,6 +209,10 @@ public sealed class ProxyHost : IAsyncDisposable
         _ = app.Services.GetService<AccessLogJoin>();
         var pipeline = app.Services.GetRequiredService<ProxyPipeline>();
         var workers = app.Services.GetRequiredService<WorkerForwarder>();
+        // Odoo's HTTP workers first, before routing; only the gevent routes go on to routing and YARP's pipeline.
+        app.Use(app.Services.GetRequiredService<WorkerRoute>().InvokeAsync);
+        app.UseRouting();
+        app.UseAuthorization(); // here, not before the workers' route where WebApplication would add it (YARP registers its services)
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(pipeline.InvokeAsync);

@@ -5,7 +5,7 @@ using Yarp.ReverseProxy.Model;
 namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>
-/// The proxy's request path inside YARP's pipeline, one exchange per request, in order: name, check (framing, closed
+/// The proxy's request path, one exchange per request (the workers' from <see cref="WorkerRoute"/>, the gevent routes' inside YARP's pipeline), in order: name, check (framing, closed
 /// paths), buffer, admit, forward, judge, record. Each stage is its own type; the exchange is recorded exactly once, whatever happened.
 /// Load balancing is admission's choice of destination.
 /// </summary>

@@ -13,6 +13,9 @@ namespace OdooLatencyProxy.RequestPath;
 /// </summary>
 internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<RequestBuffering> logger)
 {
+    // Resolved once: Path.GetTempPath reads the environment on every call.
+    private readonly string _tempDirectory = options.EffectiveTempDirectory;
+
     /// <summary>Largest announced body read straight into one pooled array (smaller than the large object heap's threshold).</summary>
     internal const int SmallBodyBytes = 64 * 1024;
 
@@ -91,7 +94,7 @@ internal sealed partial class RequestBuffering(ProxyOptions options, ILogger<Req
             await request.Body.ReadExactlyAsync(small.Buffer, context.RequestAborted);
             return small;
         }
-        var buffered = new FileBufferingReadStream(request.Body, options.BufferMemoryBytes, options.MaxRequestBodyBytes, options.EffectiveTempDirectory);
+        var buffered = new FileBufferingReadStream(request.Body, options.BufferMemoryBytes, options.MaxRequestBodyBytes, _tempDirectory);
         context.Response.RegisterForDisposeAsync(buffered);
         await buffered.DrainAsync(context.RequestAborted);
         return buffered;

@@ -18,6 +18,9 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
 {
     private const int ChunkSize = 64 * 1024;
 
+    // Resolved once: Path.GetTempPath reads the environment on every call.
+    private readonly string _tempDirectory = options.EffectiveTempDirectory;
+
     /// <summary>Whether a response of <paramref name="contentLength"/> bytes (null: unknown) is drained before the client gets it.</summary>
     public bool Buffers(long? contentLength) =>
         options.ResponseBuffering && options.MaxResponseBufferBytes > 0 && !(contentLength > options.MaxResponseBufferBytes);
@@ -68,7 +71,7 @@ internal sealed partial class ResponseBuffering(ProxyOptions options, TimeProvid
         int status, string? contentType, string encoding, CancellationTokenSource inactivity, CancellationToken cancellationToken)
     {
         // At least the bytes that decide the outcome stay in memory.
-        var buffer = new SpillBuffer(Math.Max(options.BufferMemoryBytes, ResponseOutcomeDetector.DefaultPrefixBytes), options.EffectiveTempDirectory);
+        var buffer = new SpillBuffer(Math.Max(options.BufferMemoryBytes, ResponseOutcomeDetector.DefaultPrefixBytes), _tempDirectory);
         // Freed when the exchange ends, whoever else holds it: pooled memory back, temp file deleted.
         http.Response.RegisterForDispose(buffer);
         Stream? rest = null;

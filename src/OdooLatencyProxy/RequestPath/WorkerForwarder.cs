@@ -14,7 +14,7 @@ using Yarp.ReverseProxy.Model;
 namespace OdooLatencyProxy.RequestPath;
 
 /// <summary>
-/// The last step of YARP's pipeline for Odoo's HTTP workers, in place of YARP's forwarder: the client's request goes from
+/// The last step of the request path for Odoo's HTTP workers (<see cref="WorkerRoute"/>), in place of YARP's forwarder: the client's request goes from
 /// Kestrel's parsed request straight onto a connection of its own (<see cref="UpstreamExchange"/>), and Odoo's answer
 /// straight into the response, with no <see cref="HttpRequestMessage"/>, client or header collections between them. YARP's
 /// forwarder with .NET's client cost more per request than all the rest of the proxy (docs/benchmarks.md, "The proxy's
@@ -29,7 +29,7 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
 
     private readonly ConcurrentDictionary<string, Destination> _destinations = new(StringComparer.Ordinal);
 
-    /// <summary>A YARP pipeline step: forwards the request itself, or hands it on to YARP's forwarder.</summary>
+    /// <summary>Forwards the request itself, or hands it on to YARP's forwarder (<paramref name="next"/>).</summary>
     public Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var proxy = context.GetReverseProxyFeature();

@@ -67,7 +67,7 @@ public sealed class UpstreamConnectorTests : IDisposable
     {
         await using var stream = await Connector().ConnectAsync(new DnsEndPoint("127.0.0.1", Port), CancellationToken.None);
         using var accepted = await _listener.AcceptSocketAsync();
-        var socket = Assert.IsType<NetworkStream>(stream).Socket;
+        var socket = Assert.IsAssignableFrom<NetworkStream>(stream).Socket;
         Assert.True(socket.NoDelay);
         Assert.Equal(AddressFamily.InterNetwork, socket.AddressFamily);
 
@@ -75,6 +75,20 @@ public sealed class UpstreamConnectorTests : IDisposable
         var received = new byte[4];
         await accepted.ReceiveAsync(received);
         Assert.Equal("ping"u8.ToArray(), received);
+    }
+
+    [Fact]
+    public async Task Disposing_the_connection_closes_its_socket()
+    {
+        var stream = await Connector().ConnectAsync(new DnsEndPoint("127.0.0.1", Port), CancellationToken.None);
+        using var accepted = await _listener.AcceptSocketAsync();
+        var socket = Assert.IsAssignableFrom<NetworkStream>(stream).Socket;
+
+        await stream.DisposeAsync();
+
+        Assert.Throws<ObjectDisposedException>(() => socket.Available);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await accepted.ReceiveAsync(new byte[1], deadline.Token)); // the peer sees the FIN
     }
 
     private async Task ConnectAndAcceptAsync(UpstreamConnector connector, string host)
