@@ -49,8 +49,10 @@ public sealed class ScriptedUpstream : IAsyncDisposable
                 _ = ServeAsync(socket);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException
+                                   || (e is InvalidOperationException && _stop.IsCancellationRequested))
         {
+            // Stopped; a connection accepted just before the stop can bring the loop back to a listener already stopped ("Not listening").
         }
     }
 
@@ -86,8 +88,10 @@ public sealed class ScriptedUpstream : IAsyncDisposable
                 if (!KeepAlive) return;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException
+                                   || (e is InvalidOperationException && _stop.IsCancellationRequested))
         {
+            // Stopped; a connection accepted just before the stop can bring the loop back to a listener already stopped ("Not listening").
         }
     }
 
