@@ -208,7 +208,6 @@ public sealed class ProxyHost : IAsyncDisposable
         _ = app.Services.GetRequiredService<OdooMeter>();
         _ = app.Services.GetService<AccessLogJoin>();
         var pipeline = app.Services.GetRequiredService<ProxyPipeline>();
-        var workers = app.Services.GetRequiredService<WorkerForwarder>();
         // Odoo's HTTP workers first, before routing; only the gevent routes go on to routing and YARP's pipeline.
         app.Use(app.Services.GetRequiredService<WorkerRoute>().InvokeAsync);
         app.UseRouting();
@@ -217,8 +216,7 @@ public sealed class ProxyHost : IAsyncDisposable
         {
             proxy.Use(pipeline.InvokeAsync);
             proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
-            proxy.Use(workers.InvokeAsync); // Odoo's HTTP workers; YARP's forwarder for the rest
+            proxy.UsePassiveHealthChecks(); // then YARP's forwarder: the gevent port (the workers' catch-all route is taken before routing)
         });
         return app;
     }

@@ -18,7 +18,7 @@ namespace OdooLatencyProxy.RequestPath;
 /// Kestrel's parsed request straight onto a connection of its own (<see cref="UpstreamExchange"/>), and Odoo's answer
 /// straight into the response, with no <see cref="HttpRequestMessage"/>, client or header collections between them. YARP's
 /// forwarder with .NET's client cost more per request than all the rest of the proxy (docs/benchmarks.md, "The proxy's
-/// own forwarder"). What this does not handle goes on to YARP's forwarder: the gevent port, a destination that keeps
+/// own forwarder"). What this does not handle goes on to YARP's forwarder: a destination that keeps
 /// connections alive (<see cref="KeepAliveDestinations"/>), https, upgrades, <c>ConnectionPerRequest</c> off.
 /// It forwards what YARP's forwarder forwarded, and fails as it failed: the same <see cref="IForwarderErrorFeature"/>
 /// errors and statuses, so passive health checks, the outcome and the client's 502/504 read both alike.
