@@ -9,7 +9,7 @@ namespace OdooLatencyProxy.Forwarding;
 /// YARP's client to Odoo, with four changes: connections are opened by <see cref="UpstreamConnector"/>; the HTTP workers get a
 /// connection per request from <see cref="PreforkHttpHandler"/> (unless <see cref="ProxyOptions.ConnectionPerRequest"/> is off);
 /// health probes of an admission-controlled cluster take a worker first (<see cref="AdmittedProbeHandler"/>); and the W3C
-/// trace context is added only when <see cref="ProxyOptions.PropagateTraceContext"/> says so.
+/// trace context is never .NET's (the proxy's own transform writes it, <see cref="TraceContext"/>).
 /// </summary>
 internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools pools, TimeProvider time, UpstreamConnector connector, KeepAliveDestinations keepAlive, ILogger<ForwarderHttpClientFactory> logger)
     : ForwarderHttpClientFactory(logger)
@@ -18,8 +18,8 @@ internal sealed class OdooHttpClientFactory(ProxyOptions options, WorkerPools po
     {
         base.ConfigureHandler(context, handler);
         handler.ConnectCallback = (connection, cancellationToken) => connector.ConnectAsync(connection.DnsEndPoint, cancellationToken);
-        // YARP's propagator replaces the client's traceparent with the proxy's; with none, the client's own headers pass as they are.
-        if (!options.PropagateTraceContext) handler.ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator();
+        // The trace context is the proxy's own request transform (TraceContext), not .NET's propagator from a request Activity.
+        handler.ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator();
     }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -27,15 +26,6 @@ internal sealed class PreforkHttpHandler(SocketsHttpHandler inner, UpstreamConne
 
     private async Task<HttpResponseMessage> SendOwnAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        // YARP's propagator (or the no-output one) decides about traceparent, as SocketsHttpHandler would have asked it.
-        if (Activity.Current is { } activity && inner.ActivityHeadersPropagator is { } propagator)
-        {
-            propagator.Inject(activity, request, static (carrier, name, value) =>
-            {
-                if (carrier is HttpRequestMessage message && value is not null) message.Headers.TryAddWithoutValidation(name, value);
-            });
-        }
-
         var uri = request.RequestUri!;
         // The pooled handler's connect timeout (YARP's 15 s) bounds the connect here too; YARP bounds the rest.
         Stream connection;

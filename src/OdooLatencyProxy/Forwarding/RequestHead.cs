@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
@@ -45,10 +44,11 @@ internal static class RequestHead
     /// <summary>
     /// Writes the head of the client's request as YARP's forwarder sent it, to <paramref name="target"/> (the request
     /// target for the destination): the client's Host (or <paramref name="hostHeader"/>), its headers but the hop-by-hop
-    /// ones, X-Forwarded-* (<paramref name="forwarded"/>), and <paramref name="trace"/>'s fields in place of the client's
-    /// trace fields when given. Returns the body's length, <see cref="Chunked"/>, or null when the request has no body.
+    /// ones, X-Forwarded-* (<paramref name="forwarded"/>), and, with <paramref name="propagateTrace"/>, the proxy's trace
+    /// context (<see cref="TraceContext"/>) in place of the client's. Returns the body's length, <see cref="Chunked"/>, or
+    /// null when the request has no body.
     /// </summary>
-    public static long? Write(HttpContext context, string target, string hostHeader, ForwardedHeaders forwarded, Activity? trace, UpstreamExchange output)
+    public static long? Write(HttpContext context, string target, string hostHeader, ForwardedHeaders forwarded, bool propagateTrace, UpstreamExchange output)
     {
         var request = context.Request;
         Text(output, request.Method);
@@ -63,7 +63,7 @@ internal static class RequestHead
         foreach (var (name, values) in request.Headers)
         {
             if (Written.Contains(name) || HopByHop.Contains(name) || name.StartsWith(':') || ForwardedHeaders.IsOneOf(name)) continue;
-            if (trace is not null && TraceFields.Contains(name)) continue;
+            if (propagateTrace && TraceContext.IsTraceField(name)) continue;
             contentHeader |= ContentHeaders.Contains(name);
             Header(output, name, values);
         }
@@ -72,12 +72,11 @@ internal static class RequestHead
         Header(output, "X-Real-IP", realIp);
         Header(output, "X-Forwarded-Proto", proto);
         Header(output, "X-Forwarded-Host", forwardedHost);
-        if (trace is not null)
+        if (propagateTrace)
         {
-            DistributedContextPropagator.Current.Inject(trace, output, static (carrier, name, value) =>
-            {
-                if (carrier is UpstreamExchange head && value is not null) Header(head, name, value);
-            });
+            var (parent, state) = TraceContext.ChildOf(request.Headers[TraceContext.ParentField], request.Headers[TraceContext.StateField]);
+            Header(output, TraceContext.ParentField, parent);
+            if (state is not null) Header(output, TraceContext.StateField, state);
         }
 
         long? body = null;
@@ -92,26 +91,6 @@ internal static class RequestHead
         Framing(output, body);
         return body;
     }
-
-    // The fields the propagator writes (traceparent, tracestate, ...), as a set; rebuilt if another propagator is set.
-    private static TraceFieldSet? s_traceFields;
-
-    private static FrozenSet<string> TraceFields
-    {
-        get
-        {
-            var propagator = DistributedContextPropagator.Current;
-            var known = s_traceFields;
-            if (known is null || !ReferenceEquals(known.Propagator, propagator))
-            {
-                known = new TraceFieldSet(propagator, propagator.Fields.ToFrozenSet(StringComparer.OrdinalIgnoreCase));
-                s_traceFields = known;
-            }
-            return known.Fields;
-        }
-    }
-
-    private sealed record TraceFieldSet(DistributedContextPropagator Propagator, FrozenSet<string> Fields);
 
     /// <summary>Writes the head; returns the body's length, <see cref="Chunked"/>, or null when the request has no body.</summary>
     public static long? Write(HttpRequestMessage request, UpstreamExchange output)

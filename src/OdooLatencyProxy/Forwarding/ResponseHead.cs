@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 
 namespace OdooLatencyProxy.Forwarding;
@@ -77,13 +78,12 @@ internal sealed class ResponseHead
             var value = line[(colon + 1)..].Trim(" \t"u8);
             if (value.IndexOfAny((byte)'\r', (byte)'\n', (byte)0) >= 0) throw UpstreamExchange.Invalid("a header field value holds a control character");
 
-            var name = Encoding.ASCII.GetString(line[..colon]);
-            var text = Encoding.Latin1.GetString(value);
-            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            if (Ascii.EqualsIgnoreCase(line[..colon], "Content-Length"u8))
             {
-                result.AddContentLength(text);
+                result.AddContentLength(value);
                 continue; // set once, below, from the checked value
             }
+            var (name, text) = Field(line[..colon], value);
             if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) && text.Contains("close", StringComparison.OrdinalIgnoreCase))
             {
                 result._closes = true;
@@ -105,18 +105,18 @@ internal sealed class ResponseHead
         return result;
     }
 
-    private void AddContentLength(string text)
+    private void AddContentLength(ReadOnlySpan<byte> text)
     {
         // "42" or a list of equal values ("42, 42"); anything else is a framing attack or a bug, never guessed at.
         long? length = null;
-        foreach (var part in text.Split(','))
+        foreach (var range in text.Split((byte)','))
         {
-            var digits = part.Trim();
-            if (digits.Length is 0 or > 18 || digits.AsSpan().IndexOfAnyExceptInRange('0', '9') >= 0)
+            var digits = text[range].Trim(" \t"u8);
+            if (digits.Length is 0 or > 18 || digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+                || !Utf8Parser.TryParse(digits, out long value, out _))
             {
                 throw UpstreamExchange.Invalid("its Content-Length is not a number");
             }
-            var value = long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
             if (length is not null && length != value || ContentLength is not null && ContentLength != value)
             {
                 throw UpstreamExchange.Invalid("it sent two different Content-Length values");
@@ -124,6 +124,51 @@ internal sealed class ResponseHead
             length = value;
         }
         ContentLength = length;
+    }
+
+    // The fields Odoo's answers carry again and again, by their usual spelling: the name is not allocated per answer,
+    // and neither is a value equal to the last one seen under that name (a content type, the server, the second's
+    // Date), except for the fields whose values are private to a user or a request (cookies, locations): those are
+    // never kept beyond their answer.
+    private static readonly (string Name, byte[] Bytes, bool KeepValue)[] CommonFields =
+    [
+        ("Content-Type", "Content-Type"u8.ToArray(), true), ("Date", "Date"u8.ToArray(), true),
+        ("Server", "Server"u8.ToArray(), true), ("Connection", "Connection"u8.ToArray(), true),
+        ("Cache-Control", "Cache-Control"u8.ToArray(), true), ("Vary", "Vary"u8.ToArray(), true),
+        ("Content-Encoding", "Content-Encoding"u8.ToArray(), true), ("Transfer-Encoding", "Transfer-Encoding"u8.ToArray(), true),
+        ("Keep-Alive", "Keep-Alive"u8.ToArray(), true), ("X-Content-Type-Options", "X-Content-Type-Options"u8.ToArray(), true),
+        ("X-Frame-Options", "X-Frame-Options"u8.ToArray(), true), ("Expires", "Expires"u8.ToArray(), true),
+        ("Last-Modified", "Last-Modified"u8.ToArray(), true), ("ETag", "ETag"u8.ToArray(), false),
+        ("Set-Cookie", "Set-Cookie"u8.ToArray(), false), ("Location", "Location"u8.ToArray(), false),
+        ("Content-Disposition", "Content-Disposition"u8.ToArray(), false),
+    ];
+
+    private static readonly string?[] s_lastValues = new string?[CommonFields.Length];
+
+    private static (string Name, string Value) Field(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        for (var i = 0; i < CommonFields.Length; i++)
+        {
+            var common = CommonFields[i];
+            if (!name.SequenceEqual(common.Bytes)) continue;
+            if (!common.KeepValue) return (common.Name, Encoding.Latin1.GetString(value));
+            var last = s_lastValues[i]; // a race only costs an allocation
+            if (last is not null && Latin1Equals(last, value)) return (common.Name, last);
+            var text = Encoding.Latin1.GetString(value);
+            s_lastValues[i] = text;
+            return (common.Name, text);
+        }
+        return (Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
+    }
+
+    private static bool Latin1Equals(string text, ReadOnlySpan<byte> bytes)
+    {
+        if (text.Length != bytes.Length) return false;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (text[i] != bytes[i]) return false;
+        }
+        return true;
     }
 
     /// <summary>The fields into the response's headers, or its content's for content fields (Content-Type, ...).</summary>

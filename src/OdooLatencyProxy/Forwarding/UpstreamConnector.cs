@@ -23,6 +23,7 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
     public static readonly TimeSpan AddressLifetime = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, ResolvedHost> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, IPAddress[]> _literals = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How long a connection to Odoo may take to open: YARP's <see cref="SocketsHttpHandler.ConnectTimeout"/>, for the proxy's own client too.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
@@ -33,55 +34,61 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
     /// re-arming for the exchange's other steps: one timer per exchange), so a host that drops SYNs fails then, not after
     /// the kernel's retries or the request's timeout; failures as SocketsHttpHandler reports them.
     /// </summary>
-    public async ValueTask<Stream> ConnectForExchangeAsync(DnsEndPoint endpoint, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    public ValueTask<Stream> ConnectForExchangeAsync(DnsEndPoint endpoint, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
         if (timeout != Timeout.InfiniteTimeSpan) deadline.CancelAfter(timeout);
-        try
-        {
-            return await ConnectAsync(endpoint, deadline.Token);
-        }
-        catch (SocketException e)
-        {
-            throw new HttpRequestException(HttpRequestError.ConnectionError, $"{e.Message} ({endpoint.Host}:{endpoint.Port})", e);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new HttpRequestException(HttpRequestError.ConnectionError, $"Connecting to {endpoint.Host}:{endpoint.Port} timed out after {timeout.TotalSeconds:0.#} s.", e);
-        }
+        return ConnectAsync(endpoint, (timeout, cancellationToken), deadline.Token);
     }
 
     /// <summary>Connects to the first of the host's addresses that accepts, as the default connector does.</summary>
-    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
+    public ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken) => ConnectAsync(endpoint, null, cancellationToken);
+
+    // One async method for both (a wrapper's state machine cost every request); `exchange` set: failures reported as
+    // SocketsHttpHandler reports them, the timeout told apart from the caller's own cancellation.
+    private async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, (TimeSpan Timeout, CancellationToken Caller)? exchange, CancellationToken cancellationToken)
     {
         var (host, port) = (endpoint.Host, endpoint.Port);
-        var addresses = await AddressesAsync(host, cancellationToken);
-        SocketException? failed = null;
-        foreach (var address in addresses)
+        try
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
+            var addresses = await AddressesAsync(host, cancellationToken);
+            SocketException? failed = null;
+            foreach (var address in addresses)
             {
-                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
-                return new ConnectionStream(socket);
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
+                    return new ConnectionStream(socket);
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    failed = e; // refused, or unreachable (an IPv6 address without IPv6): the next address
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
             }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                failed = e; // refused, or unreachable (an IPv6 address without IPv6): the next address
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            _hosts.TryRemove(host, out _); // it may have moved (a restarted container): look it up again next time
+            throw failed ?? new SocketException((int)SocketError.HostNotFound);
         }
-        _hosts.TryRemove(host, out _); // it may have moved (a restarted container): look it up again next time
-        throw failed ?? new SocketException((int)SocketError.HostNotFound);
+        catch (SocketException e) when (exchange is not null)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"{e.Message} ({host}:{port})", e);
+        }
+        catch (OperationCanceledException e) when (exchange is { } caller && !caller.Caller.IsCancellationRequested)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"Connecting to {host}:{port} timed out after {caller.Timeout.TotalSeconds:0.#} s.", e);
+        }
     }
 
     private ValueTask<IPAddress[]> AddressesAsync(string host, CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(host, out var literal)) return ValueTask.FromResult<IPAddress[]>([literal]);
+        // An address literal is parsed once, and kept for good.
+        if (_literals.TryGetValue(host, out var parsed)) return new ValueTask<IPAddress[]>(parsed);
+        if (IPAddress.TryParse(host, out var literal)) return new ValueTask<IPAddress[]>(_literals.GetOrAdd(host, [literal]));
         var now = time.GetTimestamp();
         if (_hosts.TryGetValue(host, out var known) && time.GetElapsedTime(known.ResolvedAt, now) < AddressLifetime)
         {

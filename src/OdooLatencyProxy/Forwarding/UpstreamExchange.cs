@@ -58,14 +58,42 @@ internal sealed class UpstreamExchange(Stream connection) : IDisposable
     /// <summary>
     /// Reads Odoo's final answer head (interim 1xx ones skipped) and returns it with its body, which reads from this
     /// exchange; <paramref name="headRequest"/>: the request was HEAD, so the answer has no body whatever its head says.
+    /// One async method down to the socket's read: each layer between them cost a state machine per request.
     /// </summary>
     public async Task<(ResponseHead Head, Stream Body)> ReceiveHeadAsync(bool headRequest, CancellationToken cancellationToken)
     {
+        var searched = _start;
         while (true)
         {
-            var headLength = await ReadHeadAsync(cancellationToken);
+            // Until the buffer holds a whole head, ending in an empty line.
+            var end = _buffer.AsSpan(searched, _end - searched).IndexOf("\r\n\r\n"u8);
+            if (end < 0)
+            {
+                if (_end - _start >= MaxHeadBytes) throw Invalid($"its head is over {MaxHeadBytes / 1024} KiB");
+                var offset = Math.Max(_start, _end - 3) - _start;
+                int read;
+                try
+                {
+                    read = await connection.ReadAsync(BeginFill(), cancellationToken);
+                }
+                finally
+                {
+                    Interlocked.Exchange(ref _pending, 0);
+                }
+                _end += read;
+                if (read == 0)
+                {
+                    throw new HttpRequestException(HttpRequestError.ResponseEnded,
+                        _end == _start ? "The connection closed before a response." : "The connection closed in the middle of the response head.");
+                }
+                searched = _start + offset;
+                continue;
+            }
+
+            var headLength = searched + end + 4 - _start;
             var head = ResponseHead.Parse(_buffer.AsSpan(_start, headLength));
             _start += headLength;
+            searched = _start;
             if (head.Status is >= 100 and < 200)
             {
                 if (head.Status == 101) throw Invalid("it switched protocols without being asked to");
@@ -82,28 +110,23 @@ internal sealed class UpstreamExchange(Stream connection) : IDisposable
         }
     }
 
-    /// <summary>Reads until the buffer holds a whole head (ending in an empty line); returns its length.</summary>
-    private async ValueTask<int> ReadHeadAsync(CancellationToken cancellationToken)
+    /// <summary>Reads more of the connection into the buffer (compacting, growing up to the head limit); 0 at the end.</summary>
+    internal async ValueTask<int> FillAsync(CancellationToken cancellationToken)
     {
-        var searched = _start;
-        while (true)
+        try
         {
-            var end = _buffer.AsSpan(searched, _end - searched).IndexOf("\r\n\r\n"u8);
-            if (end >= 0) return searched + end + 4 - _start;
-            searched = Math.Max(_start, _end - 3);
-            if (_end - _start >= MaxHeadBytes) throw Invalid($"its head is over {MaxHeadBytes / 1024} KiB");
-            var offset = searched - _start;
-            if (await FillAsync(cancellationToken) == 0)
-            {
-                throw new HttpRequestException(HttpRequestError.ResponseEnded,
-                    _end == _start ? "The connection closed before a response." : "The connection closed in the middle of the response head.");
-            }
-            searched = _start + offset;
+            var read = await connection.ReadAsync(BeginFill(), cancellationToken);
+            _end += read;
+            return read;
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _pending, 0);
         }
     }
 
-    /// <summary>Reads more of the connection into the buffer (compacting, growing up to the head limit); 0 at the end.</summary>
-    internal async ValueTask<int> FillAsync(CancellationToken cancellationToken)
+    /// <summary>The buffer's free part for a read, after compacting it (and growing it when full); marks the read pending.</summary>
+    private Memory<byte> BeginFill()
     {
         if (_start > 0)
         {
@@ -118,16 +141,7 @@ internal sealed class UpstreamExchange(Stream connection) : IDisposable
             _buffer = larger;
         }
         Interlocked.Exchange(ref _pending, 1);
-        try
-        {
-            var read = await connection.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
-            _end += read;
-            return read;
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _pending, 0);
-        }
+        return _buffer.AsMemory(_end);
     }
 
     /// <summary>Body bytes: what the buffer still holds after the head first, then straight from the connection.</summary>

@@ -184,6 +184,7 @@ public sealed class ProxyHost : IAsyncDisposable
                 transforms.UseDefaultForwarders = false;
                 transforms.AddOriginalHost(useOriginal: true);
                 transforms.AddRequestTransform(services.GetRequiredService<ForwardedHeaders>().ApplyAsync);
+                if (options.PropagateTraceContext) transforms.AddRequestTransform(TraceContext.ApplyAsync);
                 if (transforms.Cluster?.ClusterId == ProxyTopology.WorkersCluster)
                 {
                     transforms.AddResponseTransform(services.GetRequiredService<ResponseBuffering>().ApplyAsync);

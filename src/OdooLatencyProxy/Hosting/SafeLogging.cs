@@ -9,16 +9,21 @@ internal static class SafeLogging
 {
     private static readonly string[] UrlLoggingCategories =
     [
-        "Microsoft.AspNetCore.Hosting.Diagnostics", // "Request starting POST http://...?query"
         "Microsoft.AspNetCore.Routing",             // matched endpoints with the request path and query
         "Yarp.ReverseProxy.Forwarder",              // "Proxying to http://odoo/...?query"
         "System.Net.Http.HttpClient",               // outgoing request URIs
     ];
 
+    // "Request starting POST http://...?query" at Information, nothing above Information. Off altogether: while it can
+    // log, ASP.NET Core's hosting layer gives every request an Activity and a logging scope (about 2 % of the CPU and
+    // 700 bytes per request) that nothing reads; the proxy writes its own trace context (Forwarding/TraceContext).
+    private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static ILoggingBuilder AddSecretSafeFilters(this ILoggingBuilder logging)
     {
         // A more specific category rule wins over the configuration's broader ones.
         foreach (var category in UrlLoggingCategories) logging.AddFilter(category, LogLevel.Warning);
+        logging.AddFilter(HostingDiagnostics, LogLevel.None);
         return logging;
     }
 }

@@ -12,7 +12,7 @@ namespace OdooLatencyProxy.RequestPath;
 internal sealed class ProxyPipeline(
     RequestNaming naming, RequestFraming framing, PathProtection protection, RequestBuffering buffering, WorkerAdmission admission, UpstreamCall upstream, ExchangeRecording recording, TimeProvider time)
 {
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var exchange = new ProxyExchange { StartedAt = time.GetTimestamp() };
         context.Features.Set(exchange);
@@ -26,7 +26,7 @@ internal sealed class ProxyPipeline(
             if (!await framing.CheckAsync(context) || !await protection.CheckAsync(context)) return;
             if (pool is null)
             {
-                await next(); // Websockets and long polling: the gevent port, not counted against workers.
+                await next(context); // Websockets and long polling: the gevent port, not counted against workers.
                 // YARP answered 400 to a body it could not read (malformed chunks): the rest of the connection cannot be trusted.
                 if (context.Features.Get<IForwarderErrorFeature>()?.Error == ForwarderError.RequestBodyClient && !context.Response.HasStarted)
                 {
@@ -38,7 +38,7 @@ internal sealed class ProxyPipeline(
             await naming.NameFromBodyAsync(context, route, exchange);
             if (proxy.AvailableDestinations.Count == 0)
             {
-                await next(); // YARP answers 503: no destination configured.
+                await next(context); // YARP answers 503: no destination configured.
                 return;
             }
             if (!await admission.AdmitAsync(context, proxy, pool, exchange)) return;

@@ -8,7 +8,7 @@ namespace OdooLatencyProxy.RequestPath;
 /// </summary>
 internal sealed partial class UpstreamCall(TimeProvider time, IHostApplicationLifetime lifetime, ILogger<UpstreamCall> logger)
 {
-    public async Task ForwardAsync(HttpContext context, ProxyExchange exchange, Func<Task> next)
+    public async Task ForwardAsync(HttpContext context, ProxyExchange exchange, RequestDelegate next)
     {
         // A prefork Odoo worker goes on computing when the client leaves (it notices only when it writes), so the
         // request to Odoo is not cancelled with the client's: the slot frees when Odoo's answer has been read, which
@@ -20,7 +20,7 @@ internal sealed partial class UpstreamCall(TimeProvider time, IHostApplicationLi
         try
         {
             exchange.UpstreamStartedAt = time.GetTimestamp();
-            await next();
+            await next(context);
         }
         finally
         {
@@ -47,19 +47,25 @@ internal sealed partial class UpstreamCall(TimeProvider time, IHostApplicationLi
     private sealed class AbandonedRequest : IDisposable
     {
         private readonly CancellationTokenSource _source = new();
+        private readonly CancellationToken _clientGone;
+        private readonly CancellationToken _stopping;
         private readonly CancellationTokenRegistration _onClientGone;
         private readonly CancellationTokenRegistration _onStopping;
 
         public AbandonedRequest(CancellationToken clientGone, CancellationToken stopping)
         {
-            _onClientGone = clientGone.Register(() => { if (stopping.IsCancellationRequested) Cancel(); });
-            _onStopping = stopping.Register(() => { if (clientGone.IsCancellationRequested) Cancel(); });
+            (_clientGone, _stopping) = (clientGone, stopping);
+            // Static callbacks with this as their state: no delegate per request; nothing in them needs the request's
+            // execution context.
+            _onClientGone = clientGone.UnsafeRegister(static state => ((AbandonedRequest)state!).CancelIfBoth(), this);
+            _onStopping = stopping.UnsafeRegister(static state => ((AbandonedRequest)state!).CancelIfBoth(), this);
         }
 
         public CancellationToken Token => _source.Token;
 
-        private void Cancel()
+        private void CancelIfBoth()
         {
+            if (!_clientGone.IsCancellationRequested || !_stopping.IsCancellationRequested) return;
             try
             {
                 _source.Cancel();

@@ -30,20 +30,20 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
     private readonly ConcurrentDictionary<string, Destination> _destinations = new(StringComparer.Ordinal);
 
     /// <summary>Forwards the request itself, or hands it on to YARP's forwarder (<paramref name="next"/>).</summary>
-    public Task InvokeAsync(HttpContext context, Func<Task> next)
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var proxy = context.GetReverseProxyFeature();
         if (!options.ConnectionPerRequest || proxy.Cluster.Config.ClusterId != ProxyTopology.WorkersCluster
             || proxy.AvailableDestinations is not { Count: 1 } chosen || context.Features.Get<ProxyExchange>() is not { } exchange)
         {
-            return next();
+            return next(context);
         }
         var destination = _destinations.GetOrAdd(chosen[0].Model.Config.Address, static address => new Destination(address));
         var request = context.Request;
         if (!destination.PlainHttp || keepAlive.Contains(destination.Authority) || HttpMethods.IsConnect(request.Method)
             || request.Headers.ContainsKey(HeaderNames.Upgrade))
         {
-            return next();
+            return next(context);
         }
         proxy.ProxiedDestination = chosen[0]; // read by YARP's passive health check, as after its own forwarder
         return ForwardAsync(context, exchange, destination);
@@ -119,7 +119,7 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
     /// <summary>Sends the head and the body; false when the client's body failed (reported and answered here).</summary>
     private async ValueTask<bool> SendAsync(HttpContext context, Destination destination, UpstreamExchange upstream, CancellationToken cancellationToken)
     {
-        var length = RequestHead.Write(context, destination.Target(context.Request), destination.HostHeader, forwarded, options.PropagateTraceContext ? Activity.Current : null, upstream);
+        var length = RequestHead.Write(context, destination.Target(context.Request), destination.HostHeader, forwarded, options.PropagateTraceContext, upstream);
         if (length is null or 0)
         {
             await upstream.FlushAsync(cancellationToken);
@@ -176,8 +176,10 @@ internal sealed class WorkerForwarder(ProxyOptions options, ForwardedHeaders for
             context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = reason;
         }
         var headers = response.Headers;
-        foreach (var (name, value) in head.Fields)
+        var fields = head.Fields;
+        for (var i = 0; i < fields.Count; i++) // by index: a foreach over the interface boxed an enumerator per answer
         {
+            var (name, value) = fields[i];
             if (RequestHead.HopByHop.Contains(name)) continue;
             headers[name] = StringValues.Concat(headers[name], value); // several fields (Set-Cookie) stay several
         }

@@ -23,6 +23,11 @@ internal sealed partial class WorkerRoute(
     private readonly FrozenDictionary<string, IPassiveHealthCheckPolicy> _passivePolicies =
         passivePolicies.ToFrozenDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
+    // The steps after the request path's stages, made once: each reads the route from the request's proxy feature,
+    // so no closure is made per request.
+    private RequestDelegate? _forward;
+    private RequestDelegate? _forwardThroughYarp;
+
     /// <summary>The middleware: the workers' requests here, the rest on to routing.</summary>
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -39,12 +44,14 @@ internal sealed partial class WorkerRoute(
             AvailableDestinations = destinations.AvailableDestinations,
         };
         context.Features.Set<IReverseProxyFeature>(proxy);
-        return pipeline.InvokeAsync(context, () => ForwardAsync(context, route, cluster, proxy));
+        return pipeline.InvokeAsync(context, _forward ??= ForwardAsync);
     }
 
-    private async Task ForwardAsync(HttpContext context, RouteModel route, ClusterState cluster, ReverseProxyFeature proxy)
+    private async Task ForwardAsync(HttpContext context)
     {
-        await workers.InvokeAsync(context, () => ForwardThroughYarpAsync(context, route, cluster, proxy));
+        var proxy = context.GetReverseProxyFeature();
+        var cluster = proxy.Route.Cluster!;
+        await workers.InvokeAsync(context, _forwardThroughYarp ??= ForwardThroughYarpAsync);
         // As YARP's passive health step: a destination the request went to learns how it went.
         if (proxy.ProxiedDestination is { } destination && cluster.Model.Config.HealthCheck?.Passive is { Enabled: true } passive
             && _passivePolicies.TryGetValue(passive.Policy ?? HealthCheckConstants.PassivePolicy.TransportFailureRate, out var policy))
@@ -56,8 +63,10 @@ internal sealed partial class WorkerRoute(
     // What WorkerForwarder does not serve (a keep-alive destination, https, an upgrade, ConnectionPerRequest off), as
     // YARP's own last step forwards it; admission has already chosen the one destination (its busy count is the pool's,
     // so YARP's per-destination request counters, read only by its load balancing, are not kept here).
-    private async Task ForwardThroughYarpAsync(HttpContext context, RouteModel route, ClusterState cluster, ReverseProxyFeature proxy)
+    private async Task ForwardThroughYarpAsync(HttpContext context)
     {
+        var proxy = context.GetReverseProxyFeature();
+        var (route, cluster) = (proxy.Route, proxy.Route.Cluster!);
         if (proxy.AvailableDestinations is not { Count: > 0 } destinations)
         {
             LogNoDestination(logger, cluster.ClusterId);
