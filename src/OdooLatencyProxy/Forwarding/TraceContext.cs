@@ -9,7 +9,7 @@ namespace OdooLatencyProxy.Forwarding;
 /// <c>traceparent</c> of the proxy's own span, the child of the client's when it sent a valid one (same trace, same
 /// flags), else the root of a new trace; the client's <c>tracestate</c> goes on with a valid parent only, as the W3C
 /// specification asks. Written here rather than taken from a request <c>Activity</c>: ASP.NET Core's hosting layer
-/// created one for every request (with a logging scope) only to carry these 55 characters, which cost about 2 % of the
+/// created one for every request (with a logging scope) only to carry these 55 characters, which cost 1–2 % of the
 /// proxy's CPU and 700 bytes per request (docs/benchmarks.md, eighth round).
 /// </summary>
 internal static class TraceContext

@@ -16,7 +16,7 @@ internal static class SafeLogging
     ];
 
     // Logs only "Request starting POST http://...?query" and "Request finished", at Information. Off altogether: while
-    // it can log, ASP.NET Core's hosting layer gives every request an Activity and a logging scope (about 2 % of the CPU and
+    // it can log, ASP.NET Core's hosting layer gives every request an Activity and a logging scope (1–2 % of the CPU and
     // 700 bytes per request) that nothing reads; the proxy writes its own trace context (Forwarding/TraceContext).
     private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
