@@ -229,8 +229,75 @@ public sealed partial class DeploymentFileTests
         var listen = new Uri(Regex.Match(dockerfile, @"Proxy__Listen=(\S+)").Groups[1].Value);
         var admin = new Uri(Regex.Match(dockerfile, @"Proxy__AdminListen=(\S+)").Groups[1].Value);
         Assert.Contains($"EXPOSE {listen.Port} {admin.Port}", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("ENTRYPOINT [\"dotnet\", \"OdooLatencyProxy.dll\"]", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("ENTRYPOINT [\"./OdooLatencyProxy\"]", dockerfile, StringComparison.Ordinal);
         Assert.Contains("USER $APP_UID", dockerfile, StringComparison.Ordinal);
+    }
+
+    // The image ships the executable the test command publishes and NativeAotBinaryTests run: the same publish flags.
+    [Fact]
+    public void Dockerfile_PublishesTheNativeExecutableTheTestsRun()
+    {
+        static string Flags(string text, string file) =>
+            Regex.Match(text, @"dotnet publish src/OdooLatencyProxy/OdooLatencyProxy\.csproj (-c Release -r \S+ -p:PublishAot=true)") is { Success: true } m
+                ? m.Groups[1].Value
+                : throw new Xunit.Sdk.XunitException($"{file} has no native AOT publish of the proxy");
+        Assert.Equal(Flags(Repo.Read("scripts/test"), "scripts/test"), Flags(Repo.Read("deploy/docker/Dockerfile"), "deploy/docker/Dockerfile"));
+    }
+
+    // No Docker engine here: the COPY lines before the restore are replayed into an empty folder (leaving out what
+    // .dockerignore leaves out) and the restore runs there, so a file the locked AOT restore needs and the image
+    // does not copy fails here, not in an operator's build.
+    [Fact]
+    public async Task Dockerfile_BuildStageRestoresFromTheFilesItCopies()
+    {
+        var dockerfile = Regex.Replace(Repo.Read("deploy/docker/Dockerfile"), @"\\\n\s*", " ");
+        var restore = Regex.Match(dockerfile, @"(?m)^RUN dotnet (restore .+)$");
+        Assert.True(restore.Success, "the Dockerfile restores in a step of its own");
+        Assert.Contains("--locked-mode", restore.Value, StringComparison.Ordinal);
+        var beforeRestore = dockerfile[..restore.Index];
+        var ignored = Repo.Read(".dockerignore").Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("**/", StringComparison.Ordinal)).Select(l => l[3..].TrimEnd('/')).ToHashSet();
+        var context = Directory.CreateTempSubdirectory("olp-docker-context-");
+        try
+        {
+            foreach (Match copy in Regex.Matches(beforeRestore, @"(?m)^COPY (?!--from)(.+) (\S+)$"))
+            {
+                var destination = Path.Combine(context.FullName, copy.Groups[2].Value);
+                foreach (var source in copy.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (Directory.Exists(Repo.Path(source))) CopyTree(Repo.Path(source), destination, ignored);
+                    else Copy(Repo.Path(source), Path.Combine(destination, Path.GetFileName(source)));
+                }
+            }
+            // Locked mode checks a lock file only where there is one: each project must bring its AOT lock file.
+            foreach (var project in Directory.EnumerateFiles(Path.Combine(context.FullName, "src"), "*.csproj", SearchOption.AllDirectories))
+            {
+                Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(project)!, "packages.aot.lock.json")), $"the image's restore has no packages.aot.lock.json beside {Path.GetFileName(project)}");
+            }
+            var result = await ExternalTool.RunAsync("dotnet", restore.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries), context.FullName, TimeSpan.FromMinutes(5));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            // The publish after it runs with --no-restore: the restore must have brought the runtime's own packages.
+            var assets = File.ReadAllText(Path.Combine(context.FullName, "src/OdooLatencyProxy/obj/project.assets.json"));
+            Assert.Contains("\"net10.0/linux-x64\"", assets, StringComparison.Ordinal);
+        }
+        finally
+        {
+            context.Delete(recursive: true);
+        }
+
+        static void Copy(string from, string to)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(from, to);
+        }
+
+        static void CopyTree(string from, string to, HashSet<string> ignored)
+        {
+            foreach (var file in Directory.EnumerateFiles(from)) Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            foreach (var dir in Directory.EnumerateDirectories(from).Where(d => !ignored.Contains(Path.GetFileName(d))))
+            {
+                CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)), ignored);
+            }
+        }
     }
 
     private static ProxyOptions ParseProxyArgs(string[] args, out ParseResult parse)
