@@ -273,7 +273,10 @@ public sealed partial class DeploymentFileTests
             {
                 Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(project)!, "packages.aot.lock.json")), $"the image's restore has no packages.aot.lock.json beside {Path.GetFileName(project)}");
             }
-            var result = await ExternalTool.RunAsync("dotnet", restore.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries), context.FullName, TimeSpan.FromMinutes(5));
+            // In a session of its own and without build servers: no MSBuild node outlives the restore, and nothing it
+            // signals reaches the test process (the test process died once in CI while this test was new).
+            string[] command = ["--wait", "dotnet", .. restore.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--disable-build-servers"];
+            var result = await ExternalTool.RunAsync("setsid", command, context.FullName, TimeSpan.FromMinutes(5));
             Assert.True(result.ExitCode == 0, result.ToString());
             // The publish after it runs with --no-restore: the restore must have brought the runtime's own packages.
             var assets = File.ReadAllText(Path.Combine(context.FullName, "src/OdooLatencyProxy/obj/project.assets.json"));
