@@ -30,7 +30,7 @@ public sealed class PanelsAndAlertsTests
         var started = Stopwatch.StartNew();
         // The collector as docs/collector.md sets it up: its own read-only role (pg_stat_statements leaves out the
         // collector's own statements, so sharing Odoo's role would hide all of Odoo's).
-        var collectorConnectionString = await CreateCollectorRoleAsync(odoo);
+        var collectorConnectionString = await CollectorRole.CreateAsync(odoo, "olp_panels_collector");
         var (connections, maxConnections) = await ConnectionsAsync(odoo);
 
         var options = ProxyInFront.Options(odoo) with { MaxQueueLength = 2 };
@@ -166,45 +166,6 @@ public sealed class PanelsAndAlertsTests
             queries[$"{rule.File} / {rule.Name} / {queries.Count}"] = expr;
         }
         return queries;
-    }
-
-    // Runs the SQL block of docs/collector.md's "The read-only role" for a role of this test's own, skipping, as the
-    // docs say, the grants on tables or columns this Odoo does not have (failure_count is 18/19's).
-    private static async Task<string> CreateCollectorRoleAsync(RealOdooServer odoo)
-    {
-        const string Role = "olp_panels_collector";
-        var password = Guid.NewGuid().ToString("N");
-        var docs = Repo.Read("docs/collector.md");
-        var section = docs[docs.IndexOf("## The read-only role", StringComparison.Ordinal)..];
-        var block = section[(section.IndexOf("```sql", StringComparison.Ordinal) + "```sql".Length)..];
-        block = block[..block.IndexOf("```", StringComparison.Ordinal)];
-        var builder = new NpgsqlConnectionStringBuilder(odoo.PgConnectionString);
-        var sql = Regex.Replace(block, "--[^\n]*", "")
-            .Replace("odoo_collector", Role, StringComparison.Ordinal)
-            .Replace("PASSWORD '...'", $"PASSWORD '{password}'", StringComparison.Ordinal)
-            .Replace("ON DATABASE prod", $"ON DATABASE \"{builder.Database}\"", StringComparison.Ordinal);
-        await using var su = new NpgsqlConnection(odoo.PgConnectionString);
-        await su.OpenAsync();
-        foreach (var statement in sql.Split(';').Select(t => t.Trim()).Where(t => t.Length > 0))
-        {
-            try
-            {
-                await using var cmd = new NpgsqlCommand(statement, su);
-                await cmd.ExecuteNonQueryAsync();
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject && statement.StartsWith("CREATE ROLE", StringComparison.Ordinal))
-            {
-                // Left by an earlier run on this server.
-                await using var alter = new NpgsqlCommand($"ALTER ROLE {Role} PASSWORD '{password}'", su);
-                await alter.ExecuteNonQueryAsync();
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedColumn or PostgresErrorCodes.UndefinedTable)
-            {
-            }
-        }
-        builder.Username = Role;
-        builder.Password = password;
-        return builder.ConnectionString;
     }
 
     private static async Task<(long Connections, long Max)> ConnectionsAsync(RealOdooServer odoo)
