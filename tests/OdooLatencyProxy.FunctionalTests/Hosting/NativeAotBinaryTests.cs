@@ -15,35 +15,34 @@ namespace OdooLatencyProxy.Tests.Hosting;
 /// </summary>
 public sealed class NativeAotBinaryTests
 {
-    private const string BinaryVariable = "ODOO_PROXY_AOT_BINARY";
     private const string RpcAnswer = """{"jsonrpc": "2.0", "id": 1, "result": [{"id": 7, "name": "S00007"}]}""";
 
     [Fact]
     public async Task TheAotBinary_ForwardsAndServesTheAdminApi()
     {
-        var binary = Binary();
+        var binary = AotExecutable.Require();
         await using var upstream = await TestUpstream.StartAsync(async context =>
         {
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(RpcAnswer);
         });
-        var (port, adminPort) = (FreePort(), FreePort());
+        var (port, adminPort) = (AotExecutable.FreePort(), AotExecutable.FreePort());
         var origin = upstream.Uri.GetLeftPart(UriPartial.Authority);
         // Settings from every source, so the trimmed executable shows it still binds them: flags, and environment
         // variables for a plain section and for a record nested in a list (a classification rule).
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string?>
         {
             ["Telemetry__SlowRequests"] = "7",
             ["Classification__Rules__0__Name"] = "custom.report",
             ["Classification__Rules__0__Path"] = "/custom/**",
         };
-        using var process = Start(binary, environment, "--listen", $"http://127.0.0.1:{port}", "--admin-listen", $"http://127.0.0.1:{adminPort}",
+        using var process = AotExecutable.Start(binary, environment, "--listen", $"http://127.0.0.1:{port}", "--admin-listen", $"http://127.0.0.1:{adminPort}",
             "--upstream", origin, "--gevent-upstream", origin, "--workers", "3");
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
-            await Wait.UntilAsync(async () => await Answers(admin, "/readyz"), "the AOT proxy is ready", TimeSpan.FromSeconds(30));
+            await Wait.UntilAsync(async () => await AotExecutable.AnswersAsync(admin, "/readyz"), "the AOT proxy is ready", TimeSpan.FromSeconds(30));
 
             using var rpc = new StringContent("""{"jsonrpc":"2.0","method":"call","params":{"model":"sale.order","method":"read","args":[[7]]},"id":1}""",
                 Encoding.UTF8, "application/json");
@@ -81,10 +80,10 @@ public sealed class NativeAotBinaryTests
     [Fact]
     public async Task TheAotBinary_WithBadSettings_ReportsEveryOneAndExits()
     {
-        var binary = Binary();
+        var binary = AotExecutable.Require();
         // A plain setting and a key nested in a list of the Classification section (its record's properties must survive
         // trimming); environment variables, as flags' errors end the start before the settings are read.
-        using var process = Start(binary, new Dictionary<string, string> { ["Proxy__Workers"] = "many", ["Classification__Rules__0__Nmae"] = "typo" },
+        using var process = AotExecutable.Start(binary, new Dictionary<string, string?> { ["Proxy__Workers"] = "many", ["Classification__Rules__0__Nmae"] = "typo" },
             "--listen", "http://127.0.0.1:0", "--admin-listen", "http://127.0.0.1:0");
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
@@ -98,45 +97,6 @@ public sealed class NativeAotBinaryTests
             (await stderr).Trim().Split('\n'));
     }
 
-    private static string Binary()
-    {
-        var binary = Environment.GetEnvironmentVariable(BinaryVariable);
-        Assert.SkipWhen(string.IsNullOrEmpty(binary), $"{BinaryVariable} is not set (the native AOT executable to check; README, \"Native AOT build\").");
-        Assert.True(File.Exists(binary), $"{BinaryVariable}={binary} does not exist.");
-        return binary!;
-    }
-
-    private static Process Start(string binary, Dictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo(binary, args) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        var process = Process.Start(start)!;
-        // Nobody reads stdout: drain it so the log never blocks the proxy.
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
-    }
-
-    private static async Task<bool> Answers(HttpClient admin, string path)
-    {
-        try
-        {
-            using var response = await admin.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
-
     private static Task<string> Get(HttpClient admin, string path) =>
         admin.GetStringAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OdooLatencyProxy.RealOdoo.Tests.Support;
+using OdooLatencyProxy.Tests.Infrastructure;
 
 namespace OdooLatencyProxy.RealOdoo.Tests.NativeAot;
 
@@ -14,42 +13,36 @@ namespace OdooLatencyProxy.RealOdoo.Tests.NativeAot;
 // reads the real database with docs/collector.md's read-only role and counts the confirmation.
 public sealed class NativeAotOnRealOdooTests
 {
-    private const string BinaryVariable = "ODOO_PROXY_AOT_BINARY";
-
     [Fact]
     public async Task TheImagesExecutable_NamesOdoosRequestsAndCollectsFromItsDatabase()
     {
         var odoo = RealOdooServer.Require(log: true, database: true);
-        var binary = Environment.GetEnvironmentVariable(BinaryVariable);
-        Assert.SkipWhen(string.IsNullOrEmpty(binary), $"{BinaryVariable} is not set (the native AOT executable; scripts/test publishes it).");
-        Assert.True(File.Exists(binary), $"{BinaryVariable}={binary} does not exist.");
+        var binary = AotExecutable.Require();
         var output = TestContext.Current.TestOutputHelper!;
         var collectorDb = await CollectorRole.CreateAsync(odoo, "olp_aot_collector");
 
-        var (port, adminPort) = (FreePort(), FreePort());
-        var start = new ProcessStartInfo(binary!,
-        [
+        var (port, adminPort) = (AotExecutable.FreePort(), AotExecutable.FreePort());
+        // Settings the way the image takes them: environment variables.
+        var environment = new Dictionary<string, string?>
+        {
+            ["Collector__ConnectionString"] = collectorDb,
+            ["Collector__LogPath"] = odoo.LogPath,
+            ["Collector__SaleOrderInterval"] = "00:00:01",
+            ["Collector__QueueJobInterval"] = "00:00:01",
+            ["Collector__StatementsInterval"] = "00:00:01",
+        };
+        var started = Stopwatch.StartNew();
+        using var process = AotExecutable.Start(binary, environment,
             "--listen", $"http://127.0.0.1:{port}", "--admin-listen", $"http://127.0.0.1:{adminPort}",
             "--upstream", odoo.Url!.GetLeftPart(UriPartial.Authority), "--gevent-upstream", odoo.GeventUrl!.GetLeftPart(UriPartial.Authority),
-            "--workers", odoo.Workers.ToString(CultureInfo.InvariantCulture),
-        ]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // Settings the way the image takes them: environment variables.
-        start.Environment["Collector__ConnectionString"] = collectorDb;
-        start.Environment["Collector__LogPath"] = odoo.LogPath;
-        start.Environment["Collector__SaleOrderInterval"] = "00:00:01";
-        start.Environment["Collector__QueueJobInterval"] = "00:00:01";
-        start.Environment["Collector__StatementsInterval"] = "00:00:01";
-        var started = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        // Nobody reads the log: drain it so it never blocks the proxy.
-        process.OutputDataReceived += (_, _) => { };
+            "--workers", odoo.Workers.ToString(CultureInfo.InvariantCulture));
+        // The collector's warnings, if any, go to stderr: drained too, so they never block the proxy.
         process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
             using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
-            await Wait.UntilAsync(async () => await AnswersAsync(admin, "/readyz"), "the AOT proxy is ready", TimeSpan.FromSeconds(30));
+            await Wait.UntilAsync(async () => await AotExecutable.AnswersAsync(admin, "/readyz"), "the AOT proxy is ready", TimeSpan.FromSeconds(30));
             var ready = started.Elapsed;
             string[] probes = ["queue_job", "sale_order", "db_statements", "cron_log"];
             await Wait.UntilAsync(async () => (await ProbesAsync(admin)) is var states && probes.All(p => states.GetValueOrDefault(p) == "ok"),
@@ -98,29 +91,9 @@ public sealed class NativeAotOnRealOdooTests
         }
     }
 
-    private static async Task<bool> AnswersAsync(HttpClient admin, string path)
-    {
-        try
-        {
-            using var response = await admin.GetAsync(new Uri(path, UriKind.Relative));
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
-
     private static async Task<Dictionary<string, string>> ProbesAsync(HttpClient admin)
     {
         using var json = JsonDocument.Parse(await admin.GetStringAsync("/api/db/status"));
         return json.RootElement.GetProperty("probes").EnumerateArray().ToDictionary(p => p.GetProperty("probe").GetString()!, p => p.GetProperty("state").GetString()!);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
