@@ -9,6 +9,7 @@ namespace OdooLatencyProxy.Benchmarks.Peers;
 /// </summary>
 internal sealed class LoadDriver
 {
+    /// <summary>The fixed-rate run's clients unless <c>--clients</c> says otherwise: issue 11's load.</summary>
     public const int RateClients = 16;
     public const int PeakConnections = 32;
     public const int PeakThreads = 2;
@@ -34,10 +35,10 @@ internal sealed class LoadDriver
             """);
     }
 
-    /// <summary><paramref name="rate"/> requests per second in all, spread over <see cref="RateClients"/> paced clients.</summary>
-    public async Task<LoadReport> FixedRateAsync(Uri peer, int seconds, double rate, CancellationToken cancel) =>
-        LoadReport.ParseHey(await RunAsync(Tools.Hey, ["-z", $"{seconds}s", "-c", $"{RateClients}",
-            "-q", (rate / RateClients).ToString(CultureInfo.InvariantCulture), "-m", "POST", "-T", "application/json",
+    /// <summary><paramref name="rate"/> requests per second in all, spread over <paramref name="clients"/> paced clients.</summary>
+    public async Task<LoadReport> FixedRateAsync(Uri peer, int seconds, double rate, int clients, CancellationToken cancel) =>
+        LoadReport.ParseHey(await RunAsync(Tools.Hey, ["-z", $"{seconds}s", "-c", $"{clients}",
+            "-q", (rate / clients).ToString(CultureInfo.InvariantCulture), "-m", "POST", "-T", "application/json",
             "-D", _bodyFile, new Uri(peer, Path).ToString()], seconds, cancel));
 
     public async Task<LoadReport> PeakAsync(Uri peer, int seconds, CancellationToken cancel) =>

@@ -99,7 +99,7 @@ internal static class PeerBenchmark
             foreach (var peer in peers)
             {
                 Console.WriteLine($"{mode}: warming up {peer.Label} ({WarmUpSeconds} s at the rate, {WarmUpSeconds} s peak)");
-                await driver.FixedRateAsync(peer.Url, WarmUpSeconds, settings.Rate, cancel);
+                await driver.FixedRateAsync(peer.Url, WarmUpSeconds, settings.Rate, settings.Clients, cancel);
                 await driver.PeakAsync(peer.Url, WarmUpSeconds, cancel);
             }
             using var sampling = new CancellationTokenSource();
@@ -108,7 +108,7 @@ internal static class PeerBenchmark
             {
                 foreach (var (peer, result) in peers.Zip(results))
                 {
-                    var (rate, rateCpu, rateAllocated) = await MeasureAsync(peer, () => driver.FixedRateAsync(peer.Url, settings.Seconds, settings.Rate, cancel));
+                    var (rate, rateCpu, rateAllocated) = await MeasureAsync(peer, () => driver.FixedRateAsync(peer.Url, settings.Seconds, settings.Rate, settings.Clients, cancel));
                     var (peak, peakCpu, peakAllocated) = await MeasureAsync(peer, () => driver.PeakAsync(peer.Url, settings.Seconds, cancel));
                     result.Rounds.Add(new PeerRound(rate, rateCpu, peak, peakCpu) { RateAllocated = rateAllocated, PeakAllocated = peakAllocated });
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -192,7 +192,7 @@ internal static class PeerBenchmark
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Peers: {settings.Rounds} rounds per upstream mode; per peer and round a fixed-rate run ({settings.Rate:F0} req/s, hey, " +
-            $"{LoadDriver.RateClients} clients, {settings.Seconds} s) and a peak run (wrk, {LoadDriver.PeakConnections} connections, " +
+            $"{settings.Clients} clients, {settings.Seconds} s) and a peak run (wrk, {LoadDriver.PeakConnections} connections, " +
             $"{LoadDriver.PeakThreads} threads, {settings.Seconds} s), after {WarmUpSeconds} s + {WarmUpSeconds} s of warm-up."));
         Console.WriteLine($"Proxy builds: {string.Join(", ", settings.Proxies.Select(p => $"{p.Label} = {p.Dll}"))} " +
             $"(--workers {2 * LoadDriver.PeakConnections}: above the clients' concurrency, admission never queues).");

@@ -7,6 +7,7 @@ internal sealed record PeerSettings
 {
     public const string Usage =
         "usage: peers [--rounds N (1-20, default 3)] [--seconds S (1-120, default 5)] [--rate R (req/s, default 2000)]\n" +
+        "             [--clients C (paced clients of the fixed-rate run, 1-64, default 16)]\n" +
         "             [--mode close|keep-alive|both (default both)] [--proxy LABEL=PATH/OdooLatencyProxy.dll|PATH/OdooLatencyProxy (native AOT) ...]\n" +
         "             [--memory on (adds B allocated/request, RSS peak and idle 60 s after the load)] [--builds-only on]\n" +
         "             [--floors on (adds floor-transport, floor-kestrel and floor-yarp: what .NET costs without the proxy's own work)]";
@@ -19,6 +20,13 @@ internal sealed record PeerSettings
 
     /// <summary>Offered load of the fixed-rate run, in requests per second over all clients.</summary>
     public double Rate { get; init; } = 2000;
+
+    /// <summary>
+    /// Paced clients of the fixed-rate run (<c>hey -c</c>), each sending Rate/Clients requests per second. hey starts them
+    /// together, so their requests arrive in bursts of this size: a server that serves one request at a time makes the
+    /// later ones of a burst wait, and p50 grows with the count (docs/benchmarks.md, tenth round).
+    /// </summary>
+    public int Clients { get; init; } = LoadDriver.RateClients;
 
     public IReadOnlyList<UpstreamMode> Modes { get; init; } = [UpstreamMode.Close, UpstreamMode.KeepAlive];
 
@@ -47,6 +55,7 @@ internal sealed record PeerSettings
                 "--rounds" => settings with { Rounds = Bounded(args[i], value, 1, 20) },
                 "--seconds" => settings with { Seconds = Bounded(args[i], value, 1, 120) },
                 "--rate" => settings with { Rate = Bounded(args[i], value, 1, 100_000) },
+                "--clients" => settings with { Clients = Bounded(args[i], value, 1, 64) },
                 "--mode" => settings with { Modes = value switch
                 {
                     "close" => [UpstreamMode.Close],
