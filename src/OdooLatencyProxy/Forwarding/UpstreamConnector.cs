@@ -12,10 +12,11 @@ namespace OdooLatencyProxy.Forwarding;
 /// own family (no dual-mode options). A host none of whose addresses accepts is resolved again at the next connection; concurrent connections after
 /// the lifetime may each look it up once.
 /// </summary>
-internal sealed class UpstreamConnector(TimeProvider time, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
+/// <param name="closer">Closes the connections when their streams are disposed; null: the disposing thread closes them.</param>
+internal sealed class UpstreamConnector(TimeProvider time, Func<string, CancellationToken, Task<IPAddress[]>> resolve, ConnectionCloser? closer = null)
 {
-    public UpstreamConnector(TimeProvider time)
-        : this(time, Dns.GetHostAddressesAsync)
+    public UpstreamConnector(TimeProvider time, ConnectionCloser? closer = null)
+        : this(time, Dns.GetHostAddressesAsync, closer)
     {
     }
 
@@ -58,7 +59,7 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
                 try
                 {
                     await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
-                    return new ConnectionStream(socket);
+                    return new ConnectionStream(socket, closer);
                 }
                 catch (SocketException e)
                 {
@@ -109,14 +110,17 @@ internal sealed class UpstreamConnector(TimeProvider time, Func<string, Cancella
     /// <summary>
     /// A connection's stream that closes its socket when disposed, without the <c>shutdown</c> a socket-owning
     /// <see cref="NetworkStream"/> calls first: the close sends the same FIN, and the extra system call (with its trip
-    /// through loopback TCP on the calling thread) came once per request (docs/benchmarks.md, seventh round).
+    /// through loopback TCP on the calling thread) came once per request (docs/benchmarks.md, seventh round). The close
+    /// itself is the closer's, off the request's thread, when there is one.
     /// </summary>
-    private sealed class ConnectionStream(Socket socket) : NetworkStream(socket, ownsSocket: false)
+    private sealed class ConnectionStream(Socket socket, ConnectionCloser? closer) : NetworkStream(socket, ownsSocket: false)
     {
         protected override void Dispose(bool disposing)
         {
             base.Dispose(disposing);
-            if (disposing) Socket.Dispose();
+            if (!disposing) return;
+            if (closer is null) Socket.Dispose();
+            else closer.Close(Socket);
         }
     }
 }

@@ -194,8 +194,10 @@ public sealed class ProxyHost : IAsyncDisposable
         WithoutKeyRingAtStart(builder.Services);
         builder.Services.AddHostedService<IdleMemoryTrim>();
 
-        // Connections to Odoo, one per request with prefork workers: addresses resolved once, not per connection.
-        builder.Services.AddSingleton(sp => new UpstreamConnector(sp.GetRequiredService<TimeProvider>()));
+        // Connections to Odoo, one per request with prefork workers: addresses resolved once, not per connection, and
+        // closed off the request path's thread.
+        builder.Services.AddSingleton<ConnectionCloser>();
+        builder.Services.AddSingleton(sp => new UpstreamConnector(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ConnectionCloser>()));
         builder.Services.AddSingleton<KeepAliveDestinations>();
         // Health probes take a worker like any request (never more than the worker limit at Odoo), and count only when they ran.
         builder.Services.AddSingleton<IForwarderHttpClientFactory, OdooHttpClientFactory>();
